@@ -1,0 +1,142 @@
+// Store: durable state of every tenant. Repositories are exposed as two transaction
+// views: ReadTx (queries) and WriteTx (queries + mutations).
+//
+// Concurrency model:
+//  - All writes go through ONE writer thread. Store::Write() queues a job; the writer
+//    drains the queue, runs up to `max_batch` jobs inside one transaction (group commit),
+//    each under its own SAVEPOINT so a failing job rolls back alone, then COMMITs and
+//    only then calls each job's `done` callback. So `done(Ok)` means "durably committed".
+//  - Reads borrow a connection from a pool (WAL mode: readers never block the writer).
+//    Read() blocks the calling thread: never call it from an I/O thread.
+//  - Every method that touches tenant data takes `account_id` and filters by it; a row of
+//    another account is reported as NotFound, never returned.
+// Thread-safety: Store is thread-safe. ReadTx/WriteTx objects are valid only inside the
+// callback they were passed to, on that thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "domain/types.h"
+
+namespace lingxi::store {
+
+using domain::Id;
+
+struct StoreOptions {
+  std::string path;                  // SQLite database file; parent directory must exist
+  std::string synchronous = "FULL";  // FULL (fsync per commit) or NORMAL
+  int readers = 4;                   // read connection pool size
+  size_t max_batch = 1024;           // max jobs per group commit
+};
+
+struct ConversationFilter {
+  std::optional<domain::ConversationStatus> status;  // exact status
+  bool open_only = false;                            // status != resolved
+  std::optional<Id> assignee_id;
+  std::optional<Id> contact_id;
+  Id before_id = 0;  // paging: only ids < before_id (0 = no bound)
+  int limit = 50;    // newest first (by last_message_at, then id)
+};
+
+class ReadTx {
+ public:
+  virtual ~ReadTx() = default;
+  // Errors for all Get/Find: NotFound when absent (or in another account), Internal on SQLite errors.
+  virtual Result<std::vector<Id>> ListAccountIds() = 0;
+  virtual Result<domain::Account> GetAccount(Id account_id) = 0;
+  virtual Result<domain::User> GetUser(Id account_id, Id user_id) = 0;
+  // Login lookup across accounts; `email` is compared lower-cased.
+  virtual Result<domain::User> FindUserByEmail(std::string_view email) = 0;
+  virtual Result<std::vector<domain::User>> ListUsers(Id account_id) = 0;
+  virtual Result<domain::Session> FindSession(std::string_view token_hash) = 0;
+  virtual Result<domain::Inbox> GetInbox(Id account_id, Id inbox_id) = 0;
+  virtual Result<domain::Inbox> FindInboxByWidgetToken(std::string_view widget_token) = 0;
+  virtual Result<std::vector<domain::Inbox>> ListInboxes(Id account_id) = 0;
+  virtual Result<domain::Contact> GetContact(Id account_id, Id contact_id) = 0;
+  virtual Result<domain::Contact> FindContactByIdentity(Id account_id, std::string_view channel,
+                                                        std::string_view external_id) = 0;
+  virtual Result<std::vector<domain::Identity>> ListIdentities(Id account_id, Id contact_id) = 0;
+  virtual Result<domain::Conversation> GetConversation(Id account_id, Id conversation_id) = 0;
+  virtual Result<std::vector<domain::Conversation>> ListConversations(Id account_id,
+                                                                      const ConversationFilter& f) = 0;
+  // Messages with id > after_id, oldest first, at most `limit`.
+  virtual Result<std::vector<domain::Message>> ListMessages(Id account_id, Id conversation_id,
+                                                            Id after_id, int limit) = 0;
+  // The newest `limit` messages, returned oldest first.
+  virtual Result<std::vector<domain::Message>> RecentMessages(Id account_id, Id conversation_id,
+                                                              int limit) = 0;
+  virtual Result<domain::Article> GetArticle(Id account_id, Id article_id) = 0;
+  virtual Result<std::vector<domain::Article>> ListArticles(Id account_id) = 0;
+  // Counts (used by /metrics and tests).
+  virtual Result<int64_t> CountMessages(Id account_id, Id conversation_id) = 0;
+};
+
+class WriteTx : public ReadTx {
+ public:
+  // Insert* ignore the `id` field and return the new id. Errors: AlreadyExists on a unique
+  // constraint (user email, inbox widget token, identity (account, channel, external_id)),
+  // InvalidArgument on a foreign key that does not exist in the same account.
+  virtual Result<Id> InsertAccount(const domain::Account& a) = 0;
+  virtual Result<Id> InsertUser(const domain::User& u) = 0;
+  virtual Status UpdateUser(const domain::User& u) = 0;  // name, role, password_hash, active
+  virtual Status InsertSession(const domain::Session& s) = 0;
+  virtual Status DeleteSession(std::string_view token_hash) = 0;
+  virtual Status DeleteExpiredSessions(int64_t now_millis) = 0;
+  virtual Result<Id> InsertInbox(const domain::Inbox& i) = 0;
+  virtual Result<Id> InsertContact(const domain::Contact& c) = 0;
+  virtual Status UpdateContact(const domain::Contact& c) = 0;  // name, email
+  virtual Result<Id> InsertIdentity(const domain::Identity& i) = 0;
+  virtual Result<Id> InsertConversation(const domain::Conversation& c) = 0;
+  // Updates status, assignee_id, handoff_reason, handoff_summary, updated_at. NotFound if absent.
+  virtual Status UpdateConversation(const domain::Conversation& c) = 0;
+  // Also sets the conversation's last_message_at / last_message_preview (first 120 code
+  // points) and updated_at. InvalidArgument if the conversation is not in the account.
+  virtual Result<Id> InsertMessage(const domain::Message& m) = 0;
+  virtual Result<Id> InsertArticle(const domain::Article& a) = 0;
+  virtual Status UpdateArticle(const domain::Article& a) = 0;  // NotFound if absent
+  virtual Status DeleteArticle(Id account_id, Id article_id) = 0;  // NotFound if absent
+};
+
+class Store {
+ public:
+  using WriteFn = std::function<Status(WriteTx&)>;
+  using DoneFn = std::function<void(Status)>;
+  using ReadFn = std::function<Status(ReadTx&)>;
+
+  struct Stats {
+    uint64_t commits = 0;     // transactions committed
+    uint64_t writes = 0;      // jobs run
+    uint64_t max_batch = 0;   // largest batch seen
+    uint64_t queue_depth = 0; // jobs waiting now
+  };
+
+  virtual ~Store() = default;
+
+  // Queues `fn` for the writer thread. `done` (may be empty) is called exactly once, on the
+  // writer thread, after the batch containing `fn` committed (with fn's status) or failed
+  // (with the commit error). Keep `done` short: post real work elsewhere.
+  // After Close(): `done(Unavailable)` immediately.
+  virtual void Write(WriteFn fn, DoneFn done) = 0;
+  // Write() and wait for the outcome. Never call from the writer thread or an I/O thread.
+  Status WriteSync(WriteFn fn);
+  // Runs `fn` on a pooled read connection, blocking the caller; returns fn's status.
+  virtual Status Read(const ReadFn& fn) = 0;
+  // Commits everything queued, stops the writer, closes connections. Idempotent.
+  virtual void Close() = 0;
+  virtual int SchemaVersion() const = 0;
+  virtual Stats GetStats() const = 0;
+};
+
+// Opens (creating if needed) the SQLite database at options.path in WAL mode and applies
+// pending migrations. Errors: Unavailable if the file cannot be opened, Internal on a
+// failed migration (nothing of that migration is applied).
+Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& options);
+
+}  // namespace lingxi::store
