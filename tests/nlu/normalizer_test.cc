@@ -1,0 +1,81 @@
+#include "nlu/normalizer.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/utf8.h"
+#include "test_normalizer.h"
+
+namespace lingxi::nlu {
+namespace {
+
+struct NormalizeCase {
+  const char* input;
+  const char* expected;
+};
+
+class NormalizeTest : public ::testing::TestWithParam<NormalizeCase> {};
+
+TEST_P(NormalizeTest, ProducesCanonicalForm) {
+  auto normalizer = testing::SharedNormalizer();
+  ASSERT_NE(normalizer, nullptr);
+  EXPECT_EQ(normalizer->Normalize(GetParam().input), GetParam().expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, NormalizeTest,
+    ::testing::Values(NormalizeCase{"ＡＢＣ１２３", "abc123"},  // full-width -> half-width
+                      NormalizeCase{"退貨", "退货"},            // traditional -> simplified
+                      NormalizeCase{"這個訂單", "这个订单"},
+                      NormalizeCase{"請問運費怎麼算", "请问运费怎么算"},
+                      NormalizeCase{"Hello WORLD", "hello world"},         // case folding
+                      NormalizeCase{"Straße", "strasse"},                  // full case folding
+                      NormalizeCase{"  a \t\n b  ", "a b"},                // collapse + trim
+                      NormalizeCase{"退货\u3000\u3000政策", "退货 政策"},  // ideographic space
+                      NormalizeCase{"\u3000你好\u3000", "你好"},
+                      NormalizeCase{"ｉＰｈｏｎｅ　１５", "iphone 15"},
+                      NormalizeCase{"\xEF\xBC\x81\xEF\xBC\x9F", "!?"},  // full-width punctuation
+                      NormalizeCase{"", ""}, NormalizeCase{"   ", ""}));
+
+TEST(Normalizer, EmojiSurvivesAndDoesNotCrash) {
+  auto normalizer = testing::SharedNormalizer();
+  ASSERT_NE(normalizer, nullptr);
+  std::string out = normalizer->Normalize("好的👍 Thanks 😀😀");
+  EXPECT_TRUE(IsValidUtf8(out));
+  EXPECT_NE(out.find("好的"), std::string::npos);
+  EXPECT_NE(out.find("thanks"), std::string::npos);
+}
+
+TEST(Normalizer, InvalidUtf8IsDroppedNotFatal) {
+  auto normalizer = testing::SharedNormalizer();
+  ASSERT_NE(normalizer, nullptr);
+  const std::string inputs[] = {std::string("abc\xFF\xFE"
+                                            "def"),
+                                std::string("\xC3"),
+                                std::string("\xE9\x80"),
+                                std::string("退\xED\xA0\x80货"),  // encoded surrogate
+                                std::string("\xF4\x90\x80\x80x"),
+                                std::string("a\0b", 3)};
+  for (const std::string& in : inputs) {
+    std::string out = normalizer->Normalize(in);
+    EXPECT_TRUE(IsValidUtf8(out)) << out;
+    EXPECT_EQ(out.find("\xEF\xBF\xBD"), std::string::npos) << "replacement char kept";
+  }
+  EXPECT_EQ(normalizer->Normalize(std::string("abc\xFF"
+                                              "def")),
+            "abcdef");
+  EXPECT_EQ(normalizer->Normalize(std::string("退\xED\xA0\x80貨")), "退货");
+}
+
+TEST(Normalizer, IsIdempotent) {
+  auto normalizer = testing::SharedNormalizer();
+  ASSERT_NE(normalizer, nullptr);
+  for (const char* s : {"這個訂單 ＡＢＣ", "Refund POLICY  退貨", "😀 ok"}) {
+    std::string once = normalizer->Normalize(s);
+    EXPECT_EQ(normalizer->Normalize(once), once);
+  }
+}
+
+}  // namespace
+}  // namespace lingxi::nlu
