@@ -1,0 +1,315 @@
+// Agent endpoints:
+//   POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me
+//   GET  /api/v1/conversations?status=&assignee=&limit=&before=
+//   GET  /api/v1/conversations/{id}
+//   POST /api/v1/conversations/{id}/assign | messages | resolve
+//   GET  /api/v1/contacts/{id}
+//   GET  /api/v1/ws?token=...   (WebSocket)
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "api/api.h"
+#include "api/http_status.h"
+#include "api/json_views.h"
+#include "api/request_utils.h"
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/log.h"
+#include "server/blocking.h"
+
+namespace lingxi::api {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using server::HttpRequest;
+using server::HttpResponse;
+
+namespace {
+
+#define LINGXI_AUTH_OR_RETURN(user_var, ctx, req)                    \
+  auto user_var##_auth = co_await AuthenticateUser(ctx, req);        \
+  if (auto* e = std::get_if<HttpResponse>(&user_var##_auth)) co_return std::move(*e); \
+  domain::User user_var = std::get<domain::User>(std::move(user_var##_auth))
+
+asio::awaitable<HttpResponse> Login(ApiContext* ctx, HttpRequest req) {
+  auto parsed = ParseJsonObject(req);
+  if (auto* err = std::get_if<HttpResponse>(&parsed)) co_return std::move(*err);
+  const auto& body = std::get<json::object>(parsed);
+  auto email = ReqString(body, "email", 320);
+  auto password = ReqString(body, "password", 1024);
+  if (!email.ok()) co_return ErrorResponse(email.status());
+  if (!password.ok()) co_return ErrorResponse(password.status());
+  std::string e = *email;
+  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  store::Store* store = ctx->store;
+  const int64_t ttl = ctx->session_ttl_ms;
+  struct LoginResult {
+    domain::User user;
+    std::string token;
+    int64_t expires_at = 0;
+  };
+  auto job1 = [store, e, p = *password, ttl]() -> Result<LoginResult> {
+    LoginResult out;
+    Status s = store->Read([&](store::ReadTx& tx) -> Status {
+      LINGXI_ASSIGN_OR_RETURN(out.user, tx.FindUserByEmail(e));
+      return Status::Ok();
+    });
+    // Same error and similar cost for unknown users and wrong passwords.
+    static const std::string kDummy = HashPassword("lingxi-timing-equaliser").value();
+    bool ok = VerifyPassword(p, s.ok() ? out.user.password_hash : kDummy) && s.ok();
+    if (!ok || !out.user.active) return Unauthenticated("wrong email or password");
+    out.token = RandomToken(32);
+    out.expires_at = NowMillis() + ttl;
+    domain::Session session{Sha256Hex(out.token), out.user.id, out.user.account_id, out.expires_at};
+    LINGXI_RETURN_IF_ERROR(store->WriteSync([session](store::WriteTx& tx) { return tx.InsertSession(session); }));
+    return out;
+  };
+  auto r = co_await server::RunBlocking(*ctx->workers, std::move(job1));
+  if (!r.ok()) co_return ErrorResponse(r.status());
+  json::object o;
+  o["token"] = r->token;
+  o["expires_at"] = FormatTimestamp(r->expires_at);
+  o["user"] = UserJson(r->user);
+  co_return JsonResponse(200, o);
+}
+
+asio::awaitable<HttpResponse> Logout(ApiContext* ctx, HttpRequest req) {
+  LINGXI_AUTH_OR_RETURN(user, ctx, req);
+  std::string hash = Sha256Hex(BearerToken(req));
+  store::Store* store = ctx->store;
+  auto job2 = [store, hash]() { return store->WriteSync([hash](store::WriteTx& tx) { return tx.DeleteSession(hash); }); };
+  Status s = co_await server::RunBlocking(*ctx->workers, std::move(job2));
+  if (!s.ok() && s.code() != StatusCode::kNotFound) co_return ErrorResponse(s);
+  co_return JsonResponse(200, json::object{{"ok", true}});
+}
+
+asio::awaitable<HttpResponse> Me(ApiContext* ctx, HttpRequest req) {
+  LINGXI_AUTH_OR_RETURN(user, ctx, req);
+  co_return JsonResponse(200, json::object{{"user", UserJson(user)}});
+}
+
+asio::awaitable<HttpResponse> ListConversations(ApiContext* ctx, HttpRequest req) {
+  LINGXI_AUTH_OR_RETURN(user, ctx, req);
+  store::ConversationFilter f;
+  if (const auto* s = req.Query("status")) {
+    if (*s == "open") {
+      f.open_only = true;
+    } else if (auto st = domain::ParseConversationStatus(*s)) {
+      f.status = *st;
+    } else {
+      co_return ErrorResponse(InvalidArgument("status must be one of bot, queued, assigned, resolved, open"));
+    }
+  }
+  if (const auto* a = req.Query("assignee")) {
+    if (*a == "me") {
+      f.assignee_id = user.id;
+    } else {
+      auto id = ParseId(*a, "assignee");
+      if (!id.ok()) co_return ErrorResponse(id.status());
+      f.assignee_id = *id;
+    }
+  }
+  if (const auto* l = req.Query("limit")) {
+    auto v = ParseId(*l, "limit");
+    if (!v.ok()) co_return ErrorResponse(v.status());
+    f.limit = static_cast<int>(std::min<int64_t>(*v, 200));
+  }
+  if (const auto* b = req.Query("before")) {
+    auto v = ParseId(*b, "before");
+    if (!v.ok()) co_return ErrorResponse(v.status());
+    f.before_id = *v;
+  }
+  store::Store* store = ctx->store;
+  const domain::Id account = user.account_id;
+  auto job3 = [store, account, f]() -> Result<std::vector<domain::Conversation>> {
+    std::vector<domain::Conversation> out;
+    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
+      LINGXI_ASSIGN_OR_RETURN(out, tx.ListConversations(account, f));
+      return Status::Ok();
+    }));
+    return out;
+  };
+  auto list = co_await server::RunBlocking(*ctx->workers, std::move(job3));
+  if (!list.ok()) co_return ErrorResponse(list.status());
+  json::array arr;
+  for (const auto& c : *list) arr.push_back(ConversationJson(c));
+  co_return JsonResponse(200, json::object{{"conversations", std::move(arr)}});
+}
+
+asio::awaitable<HttpResponse> GetConversation(ApiContext* ctx, HttpRequest req) {
+  LINGXI_AUTH_OR_RETURN(user, ctx, req);
+  auto id = ParseId(req.params["id"], "conversation id");
+  if (!id.ok()) co_return ErrorResponse(id.status());
+  store::Store* store = ctx->store;
+  const domain::Id account = user.account_id, conv_id = *id;
+  struct Detail {
+    domain::Conversation conv;
+    domain::Contact contact;
+    std::vector<domain::Identity> identities;
+    std::vector<domain::Message> messages;
+  };
+  auto job4 = [store, account, conv_id]() -> Result<Detail> {
+    Detail out;
+    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
+      LINGXI_ASSIGN_OR_RETURN(out.conv, tx.GetConversation(account, conv_id));
+      LINGXI_ASSIGN_OR_RETURN(out.contact, tx.GetContact(account, out.conv.contact_id));
+      LINGXI_ASSIGN_OR_RETURN(out.identities, tx.ListIdentities(account, out.conv.contact_id));
+      LINGXI_ASSIGN_OR_RETURN(out.messages, tx.RecentMessages(account, conv_id, 500));
+      return Status::Ok();
+    }));
+    return out;
+  };
+  auto d = co_await server::RunBlocking(*ctx->workers, std::move(job4));
+  if (!d.ok()) co_return ErrorResponse(d.status());
+  json::object o = ConversationJson(d->conv);
+  json::object contact = ContactJson(d->contact);
+  json::array ids;
+  for (const auto& i : d->identities) ids.push_back(IdentityJson(i));
+  contact["identities"] = std::move(ids);
+  o["contact"] = std::move(contact);
+  o["messages"] = MessagesJson(d->messages);
+  co_return JsonResponse(200, o);
+}
+
+asio::awaitable<HttpResponse> GetContact(ApiContext* ctx, HttpRequest req) {
+  LINGXI_AUTH_OR_RETURN(user, ctx, req);
+  auto id = ParseId(req.params["id"], "contact id");
+  if (!id.ok()) co_return ErrorResponse(id.status());
+  store::Store* store = ctx->store;
+  const domain::Id account = user.account_id, contact_id = *id;
+  struct Detail {
+    domain::Contact contact;
+    std::vector<domain::Identity> identities;
+    std::vector<domain::Conversation> conversations;
+  };
+  auto job5 = [store, account, contact_id]() -> Result<Detail> {
+    Detail out;
+    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
+      LINGXI_ASSIGN_OR_RETURN(out.contact, tx.GetContact(account, contact_id));
+      LINGXI_ASSIGN_OR_RETURN(out.identities, tx.ListIdentities(account, contact_id));
+      store::ConversationFilter f;
+      f.contact_id = contact_id;
+      f.limit = 50;
+      LINGXI_ASSIGN_OR_RETURN(out.conversations, tx.ListConversations(account, f));
+      return Status::Ok();
+    }));
+    return out;
+  };
+  auto d = co_await server::RunBlocking(*ctx->workers, std::move(job5));
+  if (!d.ok()) co_return ErrorResponse(d.status());
+  json::object o = ContactJson(d->contact);
+  json::array ids, convs;
+  for (const auto& i : d->identities) ids.push_back(IdentityJson(i));
+  for (const auto& c : d->conversations) convs.push_back(ConversationJson(c));
+  o["identities"] = std::move(ids);
+  o["conversations"] = std::move(convs);
+  co_return JsonResponse(200, o);
+}
+
+asio::awaitable<HttpResponse> ConversationResult(Result<domain::Conversation> r) {
+  if (!r.ok()) co_return ErrorResponse(r.status());
+  co_return JsonResponse(200, ConversationJson(*r));
+}
+
+asio::awaitable<HttpResponse> Assign(ApiContext* ctx, HttpRequest req) {
+  LINGXI_AUTH_OR_RETURN(user, ctx, req);
+  auto id = ParseId(req.params["id"], "conversation id");
+  if (!id.ok()) co_return ErrorResponse(id.status());
+  domain::Id assignee = user.id;
+  if (!req.body.empty()) {
+    auto parsed = ParseJsonObject(req);
+    if (auto* err = std::get_if<HttpResponse>(&parsed)) co_return std::move(*err);
+    auto a = OptInt(std::get<json::object>(parsed), "assignee_id");
+    if (!a.ok()) co_return ErrorResponse(a.status());
+    if (*a) assignee = **a;
+  }
+  const domain::Id account = user.account_id, conv = *id;
+  auto job6 = [ctx, account, conv, assignee](std::function<void(Result<domain::Conversation>)> cb) {
+        asio::post(*ctx->workers, [ctx, account, conv, assignee, cb = std::move(cb)]() mutable {
+          ctx->conversations->Assign(account, conv, assignee, std::move(cb));
+        });
+      };
+  auto r = co_await server::AwaitCallback<Result<domain::Conversation>>(std::move(job6));
+  co_return co_await ConversationResult(std::move(r));
+}
+
+asio::awaitable<HttpResponse> Resolve(ApiContext* ctx, HttpRequest req) {
+  LINGXI_AUTH_OR_RETURN(user, ctx, req);
+  auto id = ParseId(req.params["id"], "conversation id");
+  if (!id.ok()) co_return ErrorResponse(id.status());
+  const domain::Id account = user.account_id, conv = *id;
+  auto job7 = [ctx, account, conv](std::function<void(Result<domain::Conversation>)> cb) {
+        asio::post(*ctx->workers, [ctx, account, conv, cb = std::move(cb)]() mutable {
+          ctx->conversations->Resolve(account, conv, std::move(cb));
+        });
+      };
+  auto r = co_await server::AwaitCallback<Result<domain::Conversation>>(std::move(job7));
+  co_return co_await ConversationResult(std::move(r));
+}
+
+asio::awaitable<HttpResponse> Reply(ApiContext* ctx, HttpRequest req) {
+  LINGXI_AUTH_OR_RETURN(user, ctx, req);
+  auto id = ParseId(req.params["id"], "conversation id");
+  if (!id.ok()) co_return ErrorResponse(id.status());
+  auto parsed = ParseJsonObject(req);
+  if (auto* err = std::get_if<HttpResponse>(&parsed)) co_return std::move(*err);
+  auto content = ReqString(std::get<json::object>(parsed), "content", 32 * 1024);
+  if (!content.ok()) co_return ErrorResponse(content.status());
+  const domain::Id conv = *id;
+  using conversations::TurnResult;
+  auto job8 = [ctx, user, conv, c = std::move(*content)](std::function<void(Result<TurnResult>)> cb) mutable {
+        asio::post(*ctx->workers, [ctx, user, conv, c = std::move(c), cb = std::move(cb)]() mutable {
+          ctx->conversations->PostAgentMessage(user.account_id, conv, user, std::move(c), std::move(cb));
+        });
+      };
+  auto r = co_await server::AwaitCallback<Result<TurnResult>>(std::move(job8));
+  if (!r.ok()) co_return ErrorResponse(r.status());
+  json::object o;
+  o["message"] = MessageJson(r->message);
+  o["conversation"] = ConversationJson(r->conversation);
+  co_return JsonResponse(201, o);
+}
+
+asio::awaitable<server::WsUpgradeResult> AgentSocket(ApiContext* ctx, HttpRequest req) {
+  auto auth = co_await AuthenticateUser(ctx, req);
+  if (auto* e = std::get_if<HttpResponse>(&auth)) co_return std::move(*e);
+  domain::User user = std::get<domain::User>(std::move(auth));
+  RealtimeHub* hub = ctx->hub;
+  const domain::Id account = user.account_id;
+  server::WsBinding b;
+  b.on_open = [hub, account, user](const std::shared_ptr<server::WsConnection>& conn) {
+    hub->SubscribeAccount(account, conn);
+    json::object hello{{"type", "hello"}, {"user", UserJson(user)}};
+    conn->Send(std::make_shared<const std::string>(json::serialize(hello)));
+  };
+  b.on_message = [](const std::shared_ptr<server::WsConnection>& conn, std::string text) {
+    boost::system::error_code ec;
+    auto v = json::parse(text, ec);
+    if (!ec && v.is_object() && v.as_object().contains("type") && v.as_object().at("type") == "ping") {
+      conn->Send(std::make_shared<const std::string>(R"({"type":"pong"})"));
+    }
+  };
+  b.on_close = [hub, account](const std::shared_ptr<server::WsConnection>& conn) {
+    hub->UnsubscribeAccount(account, conn.get());
+  };
+  co_return b;
+}
+
+}  // namespace
+
+void RegisterAgentRoutes(server::Router& router, ApiContext* ctx) {
+  router.Add("POST", "/api/v1/auth/login", [ctx](HttpRequest r) { return Login(ctx, std::move(r)); });
+  router.Add("POST", "/api/v1/auth/logout", [ctx](HttpRequest r) { return Logout(ctx, std::move(r)); });
+  router.Add("GET", "/api/v1/auth/me", [ctx](HttpRequest r) { return Me(ctx, std::move(r)); });
+  router.Add("GET", "/api/v1/conversations", [ctx](HttpRequest r) { return ListConversations(ctx, std::move(r)); });
+  router.Add("GET", "/api/v1/conversations/{id}", [ctx](HttpRequest r) { return GetConversation(ctx, std::move(r)); });
+  router.Add("POST", "/api/v1/conversations/{id}/assign", [ctx](HttpRequest r) { return Assign(ctx, std::move(r)); });
+  router.Add("POST", "/api/v1/conversations/{id}/messages", [ctx](HttpRequest r) { return Reply(ctx, std::move(r)); });
+  router.Add("POST", "/api/v1/conversations/{id}/resolve", [ctx](HttpRequest r) { return Resolve(ctx, std::move(r)); });
+  router.Add("GET", "/api/v1/contacts/{id}", [ctx](HttpRequest r) { return GetContact(ctx, std::move(r)); });
+  router.AddWebSocket("/api/v1/ws", [ctx](HttpRequest r) { return AgentSocket(ctx, std::move(r)); });
+}
+
+}  // namespace lingxi::api

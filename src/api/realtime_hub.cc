@@ -1,0 +1,92 @@
+#include "api/realtime_hub.h"
+
+#include <boost/json.hpp>
+
+#include "api/json_views.h"
+
+namespace lingxi::api {
+
+namespace json = boost::json;
+
+RealtimeHub::RealtimeHub() : conv_shards_(new Shard[kShards]) {}
+
+void RealtimeHub::Add(Shard& s, domain::Id key, const std::shared_ptr<server::WsConnection>& c) {
+  std::lock_guard lock(s.mu);
+  auto& subs = s.map[key];
+  // Drop dead entries opportunistically.
+  std::erase_if(subs, [](const auto& w) { return w.expired(); });
+  subs.push_back(c);
+}
+
+void RealtimeHub::Remove(Shard& s, domain::Id key, const server::WsConnection* c) {
+  std::lock_guard lock(s.mu);
+  auto it = s.map.find(key);
+  if (it == s.map.end()) return;
+  std::erase_if(it->second, [c](const auto& w) {
+    auto p = w.lock();
+    return !p || p.get() == c;
+  });
+  if (it->second.empty()) s.map.erase(it);
+}
+
+void RealtimeHub::Send(Shard& s, domain::Id key, const std::shared_ptr<const std::string>& payload) {
+  std::vector<std::shared_ptr<server::WsConnection>> targets;
+  {
+    std::lock_guard lock(s.mu);
+    auto it = s.map.find(key);
+    if (it == s.map.end()) return;
+    for (const auto& w : it->second)
+      if (auto p = w.lock()) targets.push_back(std::move(p));
+  }
+  for (auto& t : targets) t->Send(payload);
+}
+
+void RealtimeHub::SubscribeConversation(domain::Id id, const std::shared_ptr<server::WsConnection>& c) {
+  Add(ConvShard(id), id, c);
+}
+void RealtimeHub::UnsubscribeConversation(domain::Id id, const server::WsConnection* c) { Remove(ConvShard(id), id, c); }
+void RealtimeHub::SubscribeAccount(domain::Id id, const std::shared_ptr<server::WsConnection>& c) { Add(accounts_, id, c); }
+void RealtimeHub::UnsubscribeAccount(domain::Id id, const server::WsConnection* c) { Remove(accounts_, id, c); }
+
+void RealtimeHub::Publish(const conversations::Event& e) {
+  using Kind = conversations::Event::Kind;
+  if (e.kind == Kind::kMessage && e.message) {
+    json::object msg = MessageJson(*e.message);
+    json::object customer;
+    customer["type"] = "message";
+    customer["message"] = msg;
+    Send(ConvShard(e.conversation_id), e.conversation_id,
+         std::make_shared<const std::string>(json::serialize(customer)));
+    json::object agent;
+    agent["type"] = "message";
+    agent["conversation_id"] = e.conversation_id;
+    agent["message"] = std::move(msg);
+    Send(accounts_, e.account_id, std::make_shared<const std::string>(json::serialize(agent)));
+  } else if (e.kind == Kind::kConversation && e.conversation) {
+    json::object customer;
+    customer["type"] = "status";
+    customer["conversation_id"] = e.conversation_id;
+    customer["status"] = domain::ConversationStatusName(e.conversation->status);
+    Send(ConvShard(e.conversation_id), e.conversation_id,
+         std::make_shared<const std::string>(json::serialize(customer)));
+    json::object agent;
+    agent["type"] = "conversation";
+    agent["conversation"] = ConversationJson(*e.conversation);
+    Send(accounts_, e.account_id, std::make_shared<const std::string>(json::serialize(agent)));
+  }
+}
+
+void RealtimeHub::CloseAll() {
+  std::vector<std::shared_ptr<server::WsConnection>> all;
+  auto collect = [&all](Shard& s) {
+    std::lock_guard lock(s.mu);
+    for (auto& [k, subs] : s.map)
+      for (auto& w : subs)
+        if (auto p = w.lock()) all.push_back(std::move(p));
+  };
+  for (size_t i = 0; i < kShards; ++i) collect(conv_shards_[i]);
+  collect(accounts_);
+  for (auto& c : all) c->Close();
+}
+
+}  // namespace lingxi::api

@@ -1,0 +1,171 @@
+#include "app/serve.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "api/api.h"
+#include "app/demo_seed.h"
+#include "core/crypto.h"
+#include "core/log.h"
+#include "nlu/normalizer.h"
+#include "server/http_server.h"
+
+namespace lingxi::app {
+
+namespace asio = boost::asio;
+
+std::string DatabasePath(const Config& config) {
+  return (std::filesystem::path(config.data_dir) / "lingxi.db").string();
+}
+
+int RunServe(const Config& config, const ServeFlags& flags) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) {
+    LOG_ERROR("cannot create data directory {}: {}", config.data_dir, ec.message());
+    return 1;
+  }
+  store::StoreOptions so;
+  so.path = DatabasePath(config);
+  so.synchronous = config.synchronous;
+  auto opened = store::OpenSqliteStore(so);
+  if (!opened.ok()) {
+    LOG_ERROR("cannot open store {}: {}", so.path, opened.status().ToString());
+    return 1;
+  }
+  std::unique_ptr<store::Store> store = std::move(opened).value();
+  LOG_INFO("store {} ready (schema v{})", so.path, store->SchemaVersion());
+
+  auto secret = api::LoadOrCreateSecret(config.data_dir);
+  if (!secret.ok()) {
+    LOG_ERROR("{}", secret.status().ToString());
+    return 1;
+  }
+  auto normalizer = nlu::Normalizer::Create();
+  if (!normalizer.ok()) {
+    LOG_ERROR("NLU start-up failed: {}", normalizer.status().ToString());
+    return 1;
+  }
+
+  if (config.demo) {
+    WorkspaceSpec spec;
+    spec.account_name = "灵犀优选 Lingxi Select (demo)";
+    spec.admin_email = "agent@demo.lingxi";
+    spec.admin_name = "Demo Agent";
+    spec.admin_password = "demo";
+    spec.inbox_name = "Website chat";
+    spec.widget_token = "demo";
+    spec.kb_path = flags.demo_kb_dir;
+    auto ws = EnsureWorkspace(store.get(), spec);
+    if (!ws.ok()) {
+      LOG_ERROR("demo workspace: {}", ws.status().ToString());
+      return 1;
+    }
+    if (ws->created) LOG_INFO("demo workspace created: {} knowledge articles imported", ws->articles);
+  }
+
+  kb::KnowledgeBase knowledge(store.get(), *normalizer);
+  bot::Bot bot(&knowledge);
+  api::RealtimeHub hub;
+  conversations::ConversationService service(store.get(), &bot, &hub);
+  api::WidgetTokens tokens(*secret);
+  asio::thread_pool workers(static_cast<size_t>(config.worker_threads));
+  std::atomic<bool> ready{false};
+
+  api::ApiContext ctx;
+  ctx.store = store.get();
+  ctx.conversations = &service;
+  ctx.bot = &bot;
+  ctx.knowledge = &knowledge;
+  ctx.hub = &hub;
+  ctx.widget_tokens = &tokens;
+  ctx.workers = &workers;
+  ctx.session_ttl_ms = static_cast<int64_t>(config.session_ttl_hours) * 3600 * 1000;
+  ctx.ready = &ready;
+
+  server::Router router;
+  api::RegisterRoutes(router, &ctx);
+
+  int io_threads = config.io_threads > 0 ? config.io_threads : static_cast<int>(std::thread::hardware_concurrency());
+  if (io_threads < 1) io_threads = 1;
+  asio::io_context ioc(io_threads);
+  server::ServerOptions sopt;
+  sopt.host = config.host;
+  sopt.port = config.port;
+  sopt.body_limit = config.body_limit;
+  sopt.ws_max_message = config.ws_max_message;
+  sopt.idle_timeout_seconds = config.idle_timeout_seconds;
+  sopt.ws_idle_timeout_seconds = config.ws_idle_timeout_seconds;
+  server::HttpServer http(ioc, sopt, &router);
+  if (Status s = http.Start(); !s.ok()) {
+    LOG_ERROR("{}", s.ToString());
+    return 1;
+  }
+
+  // Warm the demo knowledge base so the first customer does not pay for the index build.
+  if (config.demo) {
+    std::vector<domain::Id> ids;
+    (void)store->Read([&](store::ReadTx& tx) -> Status {
+      LINGXI_ASSIGN_OR_RETURN(ids, tx.ListAccountIds());
+      return Status::Ok();
+    });
+    for (auto id : ids) (void)knowledge.Get(id);
+  }
+  ready = true;
+  const std::string base = "http://" + config.host + ":" + std::to_string(http.port());
+  LOG_INFO("lingxi listening on {} ({} I/O threads, {} workers)", base, io_threads, config.worker_threads);
+  // Machine-readable line for scripts and tests that start the server on port 0.
+  std::printf("LISTENING %s\n", base.c_str());
+  if (config.demo) {
+    std::printf("\n  Lingxi demo is running.\n"
+                "  API:          %s/api/v1\n"
+                "  Health:       %s/healthz   Metrics: %s/metrics\n"
+                "  Widget token: demo\n"
+                "  Agent login:  agent@demo.lingxi / demo   (demo mode only)\n\n",
+                base.c_str(), base.c_str(), base.c_str());
+  }
+  std::fflush(stdout);
+
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  asio::steady_timer deadline(ioc);
+  signals.async_wait([&](const boost::system::error_code& e, int sig) {
+    if (e) return;
+    LOG_INFO("signal {} received: shutting down", sig);
+    ready = false;
+    http.Stop();
+    hub.CloseAll();
+    // Give in-flight requests and close handshakes a moment, then stop the loop.
+    deadline.expires_after(std::chrono::seconds(3));
+    deadline.async_wait([&](const boost::system::error_code&) { ioc.stop(); });
+    asio::post(ioc, [&] {
+      auto poll = std::make_shared<std::function<void()>>();
+      *poll = [&, poll] {
+        if (http.active_connections() == 0) {
+          ioc.stop();
+          return;
+        }
+        auto t = std::make_shared<asio::steady_timer>(ioc, std::chrono::milliseconds(20));
+        t->async_wait([t, poll](const boost::system::error_code&) { (*poll)(); });
+      };
+      (*poll)();
+    });
+  });
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  workers.join();
+  store->Close();
+  LOG_INFO("store flushed; bye");
+  return 0;
+}
+
+}  // namespace lingxi::app

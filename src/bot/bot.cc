@@ -1,0 +1,185 @@
+#include "bot/bot.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include <boost/json.hpp>
+
+#include "bot/query_cleaner.h"
+#include "bot/replies.h"
+#include "core/log.h"
+#include "core/utf8.h"
+#include "nlu/signals.h"
+#include "nlu/tokenizer.h"
+
+namespace lingxi::bot {
+
+namespace json = boost::json;
+
+std::string Decision::MetaJson() const {
+  json::object o;
+  o["confidence"] = std::round(confidence * 1000) / 1000;
+  json::array src;
+  for (const auto& s : sources) {
+    json::object so;
+    so["id"] = s.id;
+    so["title"] = s.title;
+    so["score"] = std::round(s.score * 1000) / 1000;
+    src.push_back(std::move(so));
+  }
+  o["sources"] = std::move(src);
+  const char* action_name = action == Action::kAnswer ? "answer" : action == Action::kSmallTalk ? "small_talk" : "handoff";
+  o["action"] = action_name;
+  if (!handoff_reason.empty()) o["handoff_reason"] = handoff_reason;
+  o["language"] = language;
+  if (used_context) o["used_context"] = true;
+  if (negativity > 0) o["negativity"] = std::round(negativity * 100) / 100;
+  return json::serialize(o);
+}
+
+std::string BuildHandoffSummary(const std::string& language, const std::string& reason,
+                                const std::vector<std::string>& customer_messages,
+                                const std::vector<Source>& topics, double negativity) {
+  const bool zh = language == "zh";
+  std::string reason_text;
+  if (reason == "requested") reason_text = zh ? "客户要求转人工" : "customer asked for a person";
+  else if (reason == "negative_sentiment") reason_text = zh ? "客户情绪不满" : "customer is upset";
+  else if (reason == "repeated") reason_text = zh ? "客户重复提问，机器人回答未解决" : "customer repeated the question; bot answers did not help";
+  else reason_text = zh ? "机器人没有把握回答" : "bot was not confident";
+  std::string s = zh ? "转人工原因：" : "Handoff: ";
+  s += reason_text;
+  s += zh ? "。\n客户说：" : ".\nCustomer said: ";
+  size_t start = customer_messages.size() > 3 ? customer_messages.size() - 3 : 0;
+  for (size_t i = start; i < customer_messages.size(); ++i) {
+    if (i > start) s += zh ? " / " : " / ";
+    s += "\"" + std::string(Utf8Prefix(customer_messages[i], 200)) + "\"";
+  }
+  if (!topics.empty()) {
+    s += zh ? "\n可能相关的知识：" : "\nPossibly related articles: ";
+    for (size_t i = 0; i < topics.size() && i < 3; ++i) {
+      if (i) s += zh ? "、" : ", ";
+      s += topics[i].title;
+    }
+  }
+  if (negativity >= 0.3) s += zh ? "\n情绪：负面，请优先安抚。" : "\nSentiment: negative - acknowledge the frustration first.";
+  return s;
+}
+
+std::string HandoffReplyText(const std::string& language, const std::string& reason) {
+  return HandoffReply(language, reason);
+}
+
+Bot::Bot(kb::KnowledgeBase* knowledge, BotOptions options) : knowledge_(knowledge), options_(options) {}
+
+namespace {
+
+std::vector<Source> ToSources(const std::vector<kb::ScoredArticle>& hits, size_t n) {
+  std::vector<Source> out;
+  for (size_t i = 0; i < hits.size() && i < n; ++i)
+    out.push_back({hits[i].article->id, hits[i].article->title, hits[i].score});
+  return out;
+}
+
+// Confidence that the best hit answers the query: how much of the query's information
+// (idf mass) the article explains, slightly discounted when a different article is
+// nearly as good (ambiguous question).
+double Confidence(const std::vector<kb::ScoredArticle>& hits) {
+  if (hits.empty()) return 0;
+  double c = hits[0].coverage;
+  if (hits.size() > 1 && hits[0].score > 0) {
+    double ratio = hits[1].score / hits[0].score;
+    if (ratio > 0.95) c *= 0.9;
+  }
+  return std::clamp(c, 0.0, 1.0);
+}
+
+std::vector<std::pair<std::string, double>> WeightedTerms(const nlu::Normalizer& norm, const std::string& current,
+                                                          const std::string& previous) {
+  std::vector<std::pair<std::string, double>> terms;
+  std::unordered_set<std::string> seen;
+  for (auto& t : nlu::Tokenize(CleanQuery(norm, current))) {
+    if (seen.insert(t).second) terms.emplace_back(t, 1.0);
+  }
+  for (auto& t : nlu::Tokenize(CleanQuery(norm, previous))) {
+    if (seen.insert(t).second) terms.emplace_back(t, 0.5);
+  }
+  return terms;
+}
+
+}  // namespace
+
+Decision Bot::Decide(domain::Id account_id, const TurnInput& in) const {
+  const nlu::Normalizer& norm = *knowledge_->normalizer();
+  nlu::Signals sig = nlu::AnalyzeSignals(norm, in.text);
+  Decision d;
+  d.language = sig.language.empty() ? "en" : sig.language;
+  d.negativity = sig.negativity;
+
+  std::vector<std::string> said = in.history;
+  said.push_back(in.text);
+  auto handoff = [&](const std::string& reason, std::vector<Source> considered) {
+    d.action = Action::kHandoff;
+    d.handoff_reason = reason;
+    d.sources = std::move(considered);
+    d.reply = HandoffReply(d.language, reason);
+    d.summary = BuildHandoffSummary(d.language, reason, said, d.sources, d.negativity);
+    return d;
+  };
+
+  if (sig.wants_human) return handoff("requested", {});
+  if (sig.negativity >= options_.negativity_handoff) return handoff("negative_sentiment", {});
+  if (Utf8Length(in.text) >= 4 && !sig.greeting && !sig.thanks) {
+    size_t start = in.history.size() > 2 ? in.history.size() - 2 : 0;
+    for (size_t i = start; i < in.history.size(); ++i) {
+      if (nlu::TextSimilarity(norm, in.text, in.history[i]) >= options_.repeat_similarity)
+        return handoff("repeated", {});
+    }
+  }
+  if (sig.greeting || sig.thanks) {
+    d.action = Action::kSmallTalk;
+    d.confidence = 1.0;
+    d.reply = sig.greeting ? GreetingReply(d.language) : ThanksReply(d.language);
+    return d;
+  }
+
+  auto snapshot = knowledge_->Get(account_id);
+  if (!snapshot.ok()) {
+    LOG_ERROR("knowledge base unavailable for account {}: {}", account_id, snapshot.status().ToString());
+    return handoff("low_confidence", {});
+  }
+  const kb::AccountKnowledge& k = **snapshot;
+  std::string cleaned = CleanQuery(norm, in.text);
+  auto hits = k.Search(cleaned.empty() ? in.text : cleaned, 3);
+  double conf = Confidence(hits);
+
+  if (!in.last_topic_query.empty() && (sig.followup || conf < options_.answer_threshold)) {
+    auto ctx_hits = k.SearchTerms(WeightedTerms(norm, in.text, in.last_topic_query), 3);
+    double ctx_conf = Confidence(ctx_hits);
+    if (ctx_conf >= options_.answer_threshold && (sig.followup || ctx_conf > conf)) {
+      hits = std::move(ctx_hits);
+      conf = ctx_conf;
+      d.used_context = true;
+    }
+  }
+  d.confidence = conf;
+  if (hits.empty() || conf < options_.answer_threshold) return handoff("low_confidence", ToSources(hits, 3));
+
+  const domain::Article& best = *hits[0].article;
+  d.action = Action::kAnswer;
+  d.sources = ToSources(hits, 1);
+  d.reply = std::string(Utf8Prefix(best.body, options_.max_answer_chars));
+  return d;
+}
+
+std::vector<Suggestion> Bot::Suggest(domain::Id account_id, std::string_view query, size_t k) const {
+  std::vector<Suggestion> out;
+  auto snapshot = knowledge_->Get(account_id);
+  if (!snapshot.ok()) return out;
+  std::string cleaned = CleanQuery(*knowledge_->normalizer(), query);
+  for (const auto& h : (*snapshot)->Search(cleaned.empty() ? query : cleaned, k))
+    out.push_back({*h.article, h.score, h.coverage});
+  return out;
+}
+
+}  // namespace lingxi::bot

@@ -1,0 +1,39 @@
+#include "bot/query_cleaner.h"
+
+#include <array>
+
+#include "core/utf8.h"
+
+namespace lingxi::bot {
+
+namespace {
+
+// Longest first, so that "我想问一下" is removed before "一下".
+constexpr std::array<std::string_view, 32> kZhFillers = {
+    "我想问一下", "想问一下", "麻烦问一下", "请问一下", "我想咨询", "我想知道", "我想问", "请问", "您好", "你好",
+    "麻烦", "一下", "谢谢", "怎么办", "怎么回事", "可以吗", "能不能", "是不是", "吗", "呢", "吧", "啊", "呀", "哦",
+    "嘛", "啦", "哈", "请", "亲", "呐", "唉", "嗯"};
+
+constexpr std::array<std::string_view, 12> kEnFillers = {
+    "can you tell me ", "could you tell me ", "i would like to know ", "i want to know ", "please ",
+    "hi ", "hello ", "hey ", "excuse me ", "thanks", "thank you", "pls "};
+
+void RemoveAll(std::string& s, std::string_view needle, std::string_view with) {
+  size_t pos = 0;
+  while ((pos = s.find(needle, pos)) != std::string::npos) {
+    s.replace(pos, needle.size(), with);
+    pos += with.size();
+  }
+}
+
+}  // namespace
+
+std::string CleanQuery(const nlu::Normalizer& norm, std::string_view raw) {
+  std::string s = norm.Normalize(raw);
+  for (auto f : kZhFillers) RemoveAll(s, f, " ");
+  s = " " + s + " ";
+  for (auto f : kEnFillers) RemoveAll(s, std::string(" ") + std::string(f), " ");
+  return std::string(TrimWhitespace(s));
+}
+
+}  // namespace lingxi::bot

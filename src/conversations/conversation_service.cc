@@ -1,0 +1,466 @@
+#include "conversations/conversation_service.h"
+
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+
+#include <boost/json.hpp>
+
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/utf8.h"
+
+namespace lingxi::conversations {
+
+using domain::ConversationStatus;
+using domain::Message;
+using domain::SenderType;
+
+namespace {
+
+constexpr size_t kShards = 16;
+constexpr size_t kRecentCustomerMessages = 5;
+
+struct Metrics {
+  Counter* contact_messages;
+  Counter* bot_messages;
+  Counter* agent_messages;
+  Counter* answers;
+  Counter* small_talk;
+  Counter* handoff_requested;
+  Counter* handoff_low_confidence;
+  Counter* handoff_negative;
+  Counter* handoff_repeated;
+  Histogram* turn_latency;
+  static Metrics& Get() {
+    static Metrics m = [] {
+      auto& r = MetricsRegistry::Global();
+      const std::string msgs = "lingxi_messages_total";
+      const std::string msgs_help = "Messages stored, by sender";
+      const std::string ho = "lingxi_bot_handoffs_total";
+      const std::string ho_help = "Conversations the bot handed to humans, by reason";
+      return Metrics{r.GetCounter(msgs, msgs_help, "sender=\"contact\""),
+                     r.GetCounter(msgs, msgs_help, "sender=\"bot\""),
+                     r.GetCounter(msgs, msgs_help, "sender=\"agent\""),
+                     r.GetCounter("lingxi_bot_answers_total", "Bot answers from knowledge"),
+                     r.GetCounter("lingxi_bot_small_talk_total", "Bot greetings and thanks replies"),
+                     r.GetCounter(ho, ho_help, "reason=\"requested\""),
+                     r.GetCounter(ho, ho_help, "reason=\"low_confidence\""),
+                     r.GetCounter(ho, ho_help, "reason=\"negative_sentiment\""),
+                     r.GetCounter(ho, ho_help, "reason=\"repeated\""),
+                     r.GetHistogram("lingxi_turn_duration_seconds",
+                                    "Customer message received to reply committed")};
+    }();
+    return m;
+  }
+};
+
+void CountHandoff(const std::string& reason) {
+  auto& m = Metrics::Get();
+  if (reason == "requested") m.handoff_requested->Inc();
+  else if (reason == "negative_sentiment") m.handoff_negative->Inc();
+  else if (reason == "repeated") m.handoff_repeated->Inc();
+  else m.handoff_low_confidence->Inc();
+}
+
+std::string ResolvedNotice(const std::string& lang) {
+  return lang == "zh" ? "本次会话已结束。如还有问题，直接发送消息即可继续咨询。"
+                      : "This conversation has been resolved. Send a message any time if you need more help.";
+}
+
+}  // namespace
+
+struct ConversationService::State {
+  std::mutex mu;
+  bool loaded = false;
+  domain::Conversation conv;
+  std::deque<std::string> recent_customer;
+  std::vector<Id> last_sources;
+  std::string last_topic_query;
+  std::string language = "zh";
+};
+
+struct ConversationService::Shard {
+  mutable std::mutex mu;
+  std::unordered_map<Id, std::shared_ptr<State>> states;
+};
+
+ConversationService::ConversationService(store::Store* store, const bot::Bot* bot, EventSink* sink,
+                                         ServiceOptions options)
+    : store_(store), bot_(bot), sink_(sink), options_(options), shards_(new Shard[kShards]) {
+  Metrics::Get();
+}
+
+ConversationService::~ConversationService() = default;
+
+size_t ConversationService::cached_conversations() const {
+  size_t n = 0;
+  for (size_t i = 0; i < kShards; ++i) {
+    std::lock_guard lock(shards_[i].mu);
+    n += shards_[i].states.size();
+  }
+  return n;
+}
+
+Status ConversationService::ValidateContent(std::string& content) const {
+  if (!IsValidUtf8(content)) return InvalidArgument("content is not valid UTF-8");
+  content = StripControl(TrimWhitespace(content));
+  if (content.empty()) return InvalidArgument("content must not be empty");
+  if (Utf8Length(content) > options_.max_content_chars)
+    return InvalidArgument("content is longer than " + std::to_string(options_.max_content_chars) + " characters");
+  return Status::Ok();
+}
+
+Result<StartResult> ConversationService::StartWidgetConversation(const std::string& inbox_token,
+                                                                 const ContactInput& in) {
+  if (in.external_id.size() > 200 || in.name.size() > 200 || in.email.size() > 320)
+    return InvalidArgument("contact field too long");
+  for (const auto* f : {&in.external_id, &in.name, &in.email})
+    if (!IsValidUtf8(*f)) return InvalidArgument("contact fields must be valid UTF-8");
+  if (!in.email.empty() && in.email.find('@') == std::string::npos)
+    return InvalidArgument("contact.email is not an email address");
+
+  domain::Inbox inbox;
+  LINGXI_RETURN_IF_ERROR(store_->Read([&](store::ReadTx& tx) -> Status {
+    LINGXI_ASSIGN_OR_RETURN(inbox, tx.FindInboxByWidgetToken(inbox_token));
+    return Status::Ok();
+  }));
+
+  StartResult out;
+  const int64_t now = NowMillis();
+  LINGXI_RETURN_IF_ERROR(store_->WriteSync([&](store::WriteTx& tx) -> Status {
+    std::string external_id = in.external_id.empty() ? "anon:" + RandomToken(12) : in.external_id;
+    auto found = tx.FindContactByIdentity(inbox.account_id, "webchat", external_id);
+    if (found.ok()) {
+      out.contact = *found;
+      bool changed = false;
+      if (out.contact.name.empty() && !in.name.empty()) out.contact.name = in.name, changed = true;
+      if (out.contact.email.empty() && !in.email.empty()) out.contact.email = in.email, changed = true;
+      if (changed) LINGXI_RETURN_IF_ERROR(tx.UpdateContact(out.contact));
+    } else if (found.status().code() == StatusCode::kNotFound) {
+      out.contact = domain::Contact{0, inbox.account_id, in.name, in.email, now};
+      LINGXI_ASSIGN_OR_RETURN(out.contact.id, tx.InsertContact(out.contact));
+      domain::Identity ident{0, inbox.account_id, out.contact.id, "webchat", external_id, now};
+      LINGXI_RETURN_IF_ERROR(tx.InsertIdentity(ident).status());
+    } else {
+      return found.status();
+    }
+    domain::Conversation c;
+    c.account_id = inbox.account_id;
+    c.inbox_id = inbox.id;
+    c.contact_id = out.contact.id;
+    c.status = ConversationStatus::kBot;
+    c.created_at = c.updated_at = c.last_message_at = now;
+    LINGXI_ASSIGN_OR_RETURN(c.id, tx.InsertConversation(c));
+    out.conversation = c;
+    return Status::Ok();
+  }));
+  if (sink_) {
+    Event e{Event::Kind::kConversation, out.conversation.account_id, out.conversation.id, nullptr,
+            std::make_shared<const domain::Conversation>(out.conversation)};
+    sink_->Publish(e);
+  }
+  return out;
+}
+
+Status ConversationService::Load(State& st, Id account_id, Id conversation_id) {
+  std::vector<Message> recent;
+  LINGXI_RETURN_IF_ERROR(store_->Read([&](store::ReadTx& tx) -> Status {
+    LINGXI_ASSIGN_OR_RETURN(st.conv, tx.GetConversation(account_id, conversation_id));
+    LINGXI_ASSIGN_OR_RETURN(recent, tx.RecentMessages(account_id, conversation_id, 20));
+    return Status::Ok();
+  }));
+  st.recent_customer.clear();
+  st.last_sources.clear();
+  st.last_topic_query.clear();
+  std::string last_customer;
+  for (const auto& m : recent) {
+    if (m.sender_type == SenderType::kContact) {
+      last_customer = m.content;
+      st.recent_customer.push_back(m.content);
+      if (st.recent_customer.size() > kRecentCustomerMessages) st.recent_customer.pop_front();
+    } else if (m.sender_type == SenderType::kBot && !m.meta_json.empty()) {
+      boost::system::error_code ec;
+      auto v = boost::json::parse(m.meta_json, ec);
+      if (ec || !v.is_object()) continue;
+      const auto& o = v.as_object();
+      if (auto* l = o.if_contains("language"); l && l->is_string()) st.language = std::string(l->as_string());
+      auto* action = o.if_contains("action");
+      if (action && action->is_string() && action->as_string() == "answer") {
+        st.last_topic_query = last_customer;
+        st.last_sources.clear();
+        if (auto* src = o.if_contains("sources"); src && src->is_array())
+          for (const auto& s : src->as_array())
+            if (s.is_object() && s.as_object().contains("id") && s.as_object().at("id").is_int64())
+              st.last_sources.push_back(s.as_object().at("id").as_int64());
+      }
+    }
+  }
+  st.loaded = true;
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<ConversationService::State>> ConversationService::Acquire(Id conversation_id) {
+  Shard& shard = shards_[static_cast<size_t>(conversation_id) % kShards];
+  std::shared_ptr<State> st;
+  {
+    std::lock_guard lock(shard.mu);
+    auto& slot = shard.states[conversation_id];
+    if (!slot) {
+      if (shard.states.size() > options_.max_cached_conversations / kShards) {
+        // Evict idle entries (nobody holds them); they reload from the store on next use.
+        for (auto it = shard.states.begin(); it != shard.states.end();) {
+          if (it->second && it->second.use_count() == 1 && it->first != conversation_id) it = shard.states.erase(it);
+          else ++it;
+        }
+      }
+      slot = std::make_shared<State>();
+    }
+    st = slot;
+  }
+  return st;
+}
+
+void ConversationService::Forget(Id conversation_id) {
+  Shard& shard = shards_[static_cast<size_t>(conversation_id) % kShards];
+  std::lock_guard lock(shard.mu);
+  shard.states.erase(conversation_id);
+}
+
+void ConversationService::Publish(const TurnResult& turn, bool status_changed) {
+  if (!sink_) return;
+  const Id account = turn.conversation.account_id, conv = turn.conversation.id;
+  if (turn.message.id != 0) {
+    sink_->Publish({Event::Kind::kMessage, account, conv, std::make_shared<const Message>(turn.message), nullptr});
+  }
+  for (const auto& r : turn.replies)
+    sink_->Publish({Event::Kind::kMessage, account, conv, std::make_shared<const Message>(r), nullptr});
+  if (status_changed) {
+    sink_->Publish({Event::Kind::kConversation, account, conv, nullptr,
+                    std::make_shared<const domain::Conversation>(turn.conversation)});
+  }
+}
+
+void ConversationService::Commit(std::shared_ptr<State> st, Id conversation_id, std::shared_ptr<TurnResult> turn,
+                                 bool status_changed, bool insert_incoming, TurnCallback done) {
+  const int64_t started = MonotonicMicros();
+  store_->Write(
+      [turn, status_changed, insert_incoming](store::WriteTx& tx) -> Status {
+        if (insert_incoming) {
+          LINGXI_ASSIGN_OR_RETURN(turn->message.id, tx.InsertMessage(turn->message));
+        }
+        for (auto& r : turn->replies) {
+          LINGXI_ASSIGN_OR_RETURN(r.id, tx.InsertMessage(r));
+        }
+        if (status_changed) LINGXI_RETURN_IF_ERROR(tx.UpdateConversation(turn->conversation));
+        return Status::Ok();
+      },
+      [this, st, conversation_id, turn, status_changed, started, done = std::move(done)](Status s) {
+        if (!s.ok()) {
+          LOG_WARN("conversation {}: turn not stored: {}", conversation_id, s.ToString());
+          // The cached state ran ahead of the database; reload it on next use.
+          std::lock_guard lock(st->mu);
+          st->loaded = false;
+          if (done) done(s);
+          return;
+        }
+        Metrics::Get().turn_latency->ObserveMicros(MonotonicMicros() - started);
+        Publish(*turn, status_changed);
+        if (done) done(std::move(*turn));
+      });
+}
+
+void ConversationService::PostCustomerMessage(Id account_id, Id conversation_id, Id contact_id, std::string content,
+                                              TurnCallback done) {
+  if (Status s = ValidateContent(content); !s.ok()) return done(s);
+  auto acquired = Acquire(conversation_id);
+  if (!acquired.ok()) return done(acquired.status());
+  std::shared_ptr<State> st = *acquired;
+  std::unique_lock lock(st->mu);
+  if (!st->loaded || st->conv.account_id != account_id) {
+    if (Status s = Load(*st, account_id, conversation_id); !s.ok()) {
+      lock.unlock();
+      if (s.code() == StatusCode::kNotFound) Forget(conversation_id);
+      return done(s);
+    }
+  }
+  if (st->conv.contact_id != contact_id) return done(PermissionDenied("this conversation belongs to another contact"));
+
+  const int64_t now = NowMillis();
+  auto turn = std::make_shared<TurnResult>();
+  turn->message = Message{0, account_id, conversation_id, SenderType::kContact, contact_id, content, "", now};
+  auto& m = Metrics::Get();
+  m.contact_messages->Inc();
+  bool status_changed = false;
+  if (st->conv.status == ConversationStatus::kResolved) {
+    st->conv.status = ConversationStatus::kBot;  // a new question reopens the conversation
+    st->conv.assignee_id = 0;
+    status_changed = true;
+  }
+  if (st->conv.status == ConversationStatus::kBot) {
+    bot::TurnInput in;
+    in.text = content;
+    in.history.assign(st->recent_customer.begin(), st->recent_customer.end());
+    in.last_sources = st->last_sources;
+    in.last_topic_query = st->last_topic_query;
+    bot::Decision d = bot_->Decide(account_id, in);
+    st->language = d.language;
+    turn->replies.push_back(Message{0, account_id, conversation_id, SenderType::kBot, 0, d.reply, d.MetaJson(), now});
+    m.bot_messages->Inc();
+    if (d.action == bot::Action::kAnswer) {
+      m.answers->Inc();
+      st->last_topic_query = content;
+      st->last_sources.clear();
+      for (const auto& s : d.sources) st->last_sources.push_back(s.id);
+    } else if (d.action == bot::Action::kSmallTalk) {
+      m.small_talk->Inc();
+    } else {
+      CountHandoff(d.handoff_reason);
+      st->conv.status = ConversationStatus::kQueued;
+      st->conv.handoff_reason = d.handoff_reason;
+      st->conv.handoff_summary = d.summary;
+      status_changed = true;
+    }
+  }
+  st->recent_customer.push_back(content);
+  if (st->recent_customer.size() > kRecentCustomerMessages) st->recent_customer.pop_front();
+  st->conv.updated_at = st->conv.last_message_at = now;
+  st->conv.last_message_preview = std::string(Utf8Prefix(content, 120));
+  turn->conversation = st->conv;
+  // Enqueue while holding the conversation lock: commit order == turn order.
+  Commit(st, conversation_id, turn, status_changed, true, std::move(done));
+}
+
+void ConversationService::RequestHuman(Id account_id, Id conversation_id, Id contact_id, TurnCallback done) {
+  auto acquired = Acquire(conversation_id);
+  if (!acquired.ok()) return done(acquired.status());
+  std::shared_ptr<State> st = *acquired;
+  std::unique_lock lock(st->mu);
+  if (!st->loaded || st->conv.account_id != account_id) {
+    if (Status s = Load(*st, account_id, conversation_id); !s.ok()) {
+      lock.unlock();
+      if (s.code() == StatusCode::kNotFound) Forget(conversation_id);
+      return done(s);
+    }
+  }
+  if (st->conv.contact_id != contact_id) return done(PermissionDenied("this conversation belongs to another contact"));
+  auto turn = std::make_shared<TurnResult>();
+  if (st->conv.status == ConversationStatus::kQueued || st->conv.status == ConversationStatus::kAssigned) {
+    turn->conversation = st->conv;
+    lock.unlock();
+    return done(std::move(*turn));
+  }
+  const int64_t now = NowMillis();
+  std::vector<std::string> said(st->recent_customer.begin(), st->recent_customer.end());
+  st->conv.status = ConversationStatus::kQueued;
+  st->conv.assignee_id = 0;
+  st->conv.handoff_reason = "requested";
+  st->conv.handoff_summary = bot::BuildHandoffSummary(st->language, "requested", said, {}, 0);
+  st->conv.updated_at = now;
+  bot::Decision d;
+  d.action = bot::Action::kHandoff;
+  d.handoff_reason = "requested";
+  d.language = st->language;
+  turn->replies.push_back(Message{0, account_id, conversation_id, SenderType::kBot, 0,
+                                  bot::HandoffReplyText(st->language, "requested"), d.MetaJson(), now});
+  CountHandoff("requested");
+  Metrics::Get().bot_messages->Inc();
+  turn->conversation = st->conv;
+  Commit(st, conversation_id, turn, true, false, std::move(done));
+}
+
+void ConversationService::PostAgentMessage(Id account_id, Id conversation_id, const domain::User& agent,
+                                           std::string content, TurnCallback done) {
+  if (Status s = ValidateContent(content); !s.ok()) return done(s);
+  if (agent.account_id != account_id) return done(NotFound("conversation not found"));
+  auto acquired = Acquire(conversation_id);
+  if (!acquired.ok()) return done(acquired.status());
+  std::shared_ptr<State> st = *acquired;
+  std::unique_lock lock(st->mu);
+  if (!st->loaded || st->conv.account_id != account_id) {
+    if (Status s = Load(*st, account_id, conversation_id); !s.ok()) {
+      lock.unlock();
+      if (s.code() == StatusCode::kNotFound) Forget(conversation_id);
+      return done(s);
+    }
+  }
+  const int64_t now = NowMillis();
+  bool status_changed = false;
+  if (st->conv.status != ConversationStatus::kAssigned) {
+    st->conv.status = ConversationStatus::kAssigned;
+    st->conv.assignee_id = agent.id;
+    status_changed = true;
+  }
+  boost::json::object meta;
+  meta["agent_name"] = agent.name;
+  auto turn = std::make_shared<TurnResult>();
+  turn->message = Message{0, account_id, conversation_id, SenderType::kAgent, agent.id, content,
+                          boost::json::serialize(meta), now};
+  Metrics::Get().agent_messages->Inc();
+  st->conv.updated_at = st->conv.last_message_at = now;
+  st->conv.last_message_preview = std::string(Utf8Prefix(content, 120));
+  turn->conversation = st->conv;
+  Commit(st, conversation_id, turn, status_changed, true, std::move(done));
+}
+
+void ConversationService::Assign(Id account_id, Id conversation_id, Id assignee_id, ConversationCallback done) {
+  auto acquired = Acquire(conversation_id);
+  if (!acquired.ok()) return done(acquired.status());
+  std::shared_ptr<State> st = *acquired;
+  std::unique_lock lock(st->mu);
+  if (!st->loaded || st->conv.account_id != account_id) {
+    if (Status s = Load(*st, account_id, conversation_id); !s.ok()) {
+      lock.unlock();
+      if (s.code() == StatusCode::kNotFound) Forget(conversation_id);
+      return done(s);
+    }
+  }
+  domain::User assignee;
+  Status rs = store_->Read([&](store::ReadTx& tx) -> Status {
+    LINGXI_ASSIGN_OR_RETURN(assignee, tx.GetUser(account_id, assignee_id));
+    return Status::Ok();
+  });
+  if (!rs.ok()) return done(rs.code() == StatusCode::kNotFound ? InvalidArgument("assignee is not a user of this account") : rs);
+  if (!assignee.active) return done(FailedPrecondition("assignee is deactivated"));
+  st->conv.status = ConversationStatus::kAssigned;
+  st->conv.assignee_id = assignee_id;
+  st->conv.updated_at = NowMillis();
+  auto turn = std::make_shared<TurnResult>();
+  turn->conversation = st->conv;
+  Commit(st, conversation_id, turn, true, false, [done](Result<TurnResult> r) {
+    if (!r.ok()) return done(r.status());
+    done(r->conversation);
+  });
+}
+
+void ConversationService::Resolve(Id account_id, Id conversation_id, ConversationCallback done) {
+  auto acquired = Acquire(conversation_id);
+  if (!acquired.ok()) return done(acquired.status());
+  std::shared_ptr<State> st = *acquired;
+  std::unique_lock lock(st->mu);
+  if (!st->loaded || st->conv.account_id != account_id) {
+    if (Status s = Load(*st, account_id, conversation_id); !s.ok()) {
+      lock.unlock();
+      if (s.code() == StatusCode::kNotFound) Forget(conversation_id);
+      return done(s);
+    }
+  }
+  const int64_t now = NowMillis();
+  auto turn = std::make_shared<TurnResult>();
+  bool was_resolved = st->conv.status == ConversationStatus::kResolved;
+  st->conv.status = ConversationStatus::kResolved;
+  st->conv.updated_at = now;
+  if (!was_resolved) {
+    turn->replies.push_back(
+        Message{0, account_id, conversation_id, SenderType::kSystem, 0, ResolvedNotice(st->language), "", now});
+  }
+  turn->conversation = st->conv;
+  Commit(st, conversation_id, turn, !was_resolved, false, [done](Result<TurnResult> r) {
+    if (!r.ok()) return done(r.status());
+    done(r->conversation);
+  });
+}
+
+}  // namespace lingxi::conversations

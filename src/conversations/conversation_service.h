@@ -1,0 +1,100 @@
+// ConversationService: the message pipeline shared by every channel.
+//
+//   ingest -> find/create contact by identity -> persist -> bot or human -> persist reply
+//   -> publish events (fan-out to WebSocket subscribers).
+//
+// A customer message and the bot's reply to it are written in one job of the store's
+// group commit; the completion callback runs only after COMMIT, so whoever acknowledges
+// the customer (HTTP 201, WebSocket echo) does so for durably stored data.
+//
+// Per-conversation state (status, recent customer messages, last topic) is cached in
+// memory; turns of one conversation are serialised by a per-conversation mutex, turns of
+// different conversations run in parallel. Thread-safe. Methods may read the store on a
+// cache miss, so call them from worker threads; callbacks run on the store writer thread
+// and must be short (post real work elsewhere).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bot/bot.h"
+#include "conversations/events.h"
+#include "core/status.h"
+#include "domain/types.h"
+#include "store/store.h"
+
+namespace lingxi::conversations {
+
+using domain::Id;
+
+struct ContactInput {
+  std::string external_id;  // the business's own id for this customer, optional
+  std::string name;
+  std::string email;
+};
+
+struct StartResult {
+  domain::Conversation conversation;
+  domain::Contact contact;
+};
+
+struct TurnResult {
+  domain::Message message;               // the stored incoming message (empty id for RequestHuman)
+  std::vector<domain::Message> replies;  // bot/system messages produced by this turn
+  domain::Conversation conversation;     // state after the turn
+};
+
+struct ServiceOptions {
+  size_t max_content_chars = 5000;  // code points per message
+  size_t max_cached_conversations = 200000;
+};
+
+class ConversationService {
+ public:
+  using TurnCallback = std::function<void(Result<TurnResult>)>;
+  using ConversationCallback = std::function<void(Result<domain::Conversation>)>;
+
+  ConversationService(store::Store* store, const bot::Bot* bot, EventSink* sink, ServiceOptions options = {});
+  ~ConversationService();
+
+  // Starts a web-chat conversation for the inbox whose widget token is `inbox_token`,
+  // reusing the contact known by `contact.external_id` on the webchat channel if any.
+  // Blocking. Errors: NotFound (unknown inbox), InvalidArgument (bad contact fields).
+  Result<StartResult> StartWidgetConversation(const std::string& inbox_token, const ContactInput& contact);
+
+  // A customer message. Validates `content` (UTF-8, non-empty, length). Errors via `done`:
+  // InvalidArgument, NotFound (conversation not in account), PermissionDenied (not this contact's).
+  void PostCustomerMessage(Id account_id, Id conversation_id, Id contact_id, std::string content, TurnCallback done);
+  // The customer pressed "talk to a person": queue for agents (no-op if already with humans).
+  void RequestHuman(Id account_id, Id conversation_id, Id contact_id, TurnCallback done);
+  // An agent's reply; assigns the conversation to the agent if nobody holds it.
+  void PostAgentMessage(Id account_id, Id conversation_id, const domain::User& agent, std::string content,
+                        TurnCallback done);
+  // Assigns (claims or transfers) to `assignee_id`, an active user of the account.
+  void Assign(Id account_id, Id conversation_id, Id assignee_id, ConversationCallback done);
+  // Marks resolved and tells the customer.
+  void Resolve(Id account_id, Id conversation_id, ConversationCallback done);
+
+  size_t cached_conversations() const;
+
+ private:
+  struct State;
+  struct Shard;
+  Result<std::shared_ptr<State>> Acquire(Id conversation_id);
+  Status Load(State& st, Id account_id, Id conversation_id);
+  void Forget(Id conversation_id);
+  void Commit(std::shared_ptr<State> st, Id conversation_id, std::shared_ptr<TurnResult> turn,
+              bool status_changed, bool insert_incoming, TurnCallback done);
+  void Publish(const TurnResult& turn, bool status_changed);
+  Status ValidateContent(std::string& content) const;
+
+  store::Store* store_;
+  const bot::Bot* bot_;
+  EventSink* sink_;
+  ServiceOptions options_;
+  std::unique_ptr<Shard[]> shards_;
+};
+
+}  // namespace lingxi::conversations

@@ -1,0 +1,27 @@
+// Events the conversation pipeline emits after a change is committed. Subscribers
+// (the WebSocket hub) implement EventSink. Publish() is called on the store's writer
+// thread in commit order: implementations must be thread-safe and must not block.
+#pragma once
+
+#include <memory>
+
+#include "domain/types.h"
+
+namespace lingxi::conversations {
+
+struct Event {
+  enum class Kind { kMessage, kConversation };
+  Kind kind = Kind::kMessage;
+  domain::Id account_id = 0;
+  domain::Id conversation_id = 0;
+  std::shared_ptr<const domain::Message> message;            // kMessage
+  std::shared_ptr<const domain::Conversation> conversation;  // kConversation: created or changed
+};
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void Publish(const Event& event) = 0;
+};
+
+}  // namespace lingxi::conversations
