@@ -95,16 +95,30 @@ double Confidence(const std::vector<kb::ScoredArticle>& hits) {
 }
 
 std::vector<std::pair<std::string, double>> WeightedTerms(const nlu::Normalizer& norm, const std::string& current,
-                                                          const std::string& previous) {
+                                                          const std::string& previous, double previous_weight) {
   std::vector<std::pair<std::string, double>> terms;
   std::unordered_set<std::string> seen;
   for (auto& t : nlu::Tokenize(CleanQuery(norm, current))) {
     if (seen.insert(t).second) terms.emplace_back(t, 1.0);
   }
   for (auto& t : nlu::Tokenize(CleanQuery(norm, previous))) {
-    if (seen.insert(t).second) terms.emplace_back(t, 0.5);
+    if (seen.insert(t).second) terms.emplace_back(t, previous_weight);
   }
   return terms;
+}
+
+// "that", "it", "这个"...: the message points back at the previous topic instead of naming one.
+bool HasAnaphora(std::string_view raw) {
+  std::string s(raw);
+  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (std::string_view zh : {"这个", "那个", "它", "这样", "这种", "那样"})
+    if (s.find(zh) != std::string::npos) return true;
+  std::string padded = " ";
+  for (char ch : s) padded += std::isalnum(static_cast<unsigned char>(ch)) ? ch : ' ';
+  padded += " ";
+  for (std::string_view en : {" that ", " it ", " this ", " those ", " these ", " they ", " them "})
+    if (padded.find(en) != std::string::npos) return true;
+  return false;
 }
 
 }  // namespace
@@ -153,10 +167,17 @@ Decision Bot::Decide(domain::Id account_id, const TurnInput& in) const {
   auto hits = k.Search(cleaned.empty() ? in.text : cleaned, 3);
   double conf = Confidence(hits);
 
+  // Multi-turn context: a follow-up ("那退货呢?", "and how long does that take?") is read
+  // against the previous topic. The current words lead; the previous question only fills in
+  // what the follow-up leaves out, so a follow-up that names its own topic keeps it.
   if (!in.last_topic_query.empty() && (sig.followup || conf < options_.answer_threshold)) {
-    auto ctx_hits = k.SearchTerms(WeightedTerms(norm, in.text, in.last_topic_query), 3);
+    // "这个要多久" points back at the topic: weigh it almost like the current words.
+    const bool anaphora = HasAnaphora(in.text);
+    auto ctx_hits = k.SearchTerms(WeightedTerms(norm, in.text, in.last_topic_query, anaphora ? 0.8 : 0.35), 3);
     double ctx_conf = Confidence(ctx_hits);
-    if (ctx_conf >= options_.answer_threshold && (sig.followup || ctx_conf > conf)) {
+    const bool current_stands_alone = !anaphora && conf >= options_.answer_threshold && !hits.empty() &&
+                                      (ctx_hits.empty() || hits[0].article->id != ctx_hits[0].article->id);
+    if (ctx_conf >= options_.answer_threshold && !current_stands_alone) {
       hits = std::move(ctx_hits);
       conf = ctx_conf;
       d.used_context = true;

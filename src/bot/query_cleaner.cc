@@ -26,10 +26,28 @@ void RemoveAll(std::string& s, std::string_view needle, std::string_view with) {
   }
 }
 
+
+// Follow-up openers ("那…呢", "and…", "what about…") carry no topic of their own.
+constexpr std::array<std::string_view, 11> kLeadIns = {"那么", "那", "还有", "另外", "and ", "so ", "what about ",
+                                                       "how about ", "also ", "then ", "ok "};
+
+std::string StripLeadIns(std::string s) {
+  for (bool again = true; again;) {
+    again = false;
+    for (auto lead : kLeadIns) {
+      if (s.size() > lead.size() && s.compare(0, lead.size(), lead) == 0) {
+        s = std::string(TrimWhitespace(std::string_view(s).substr(lead.size())));
+        again = true;
+      }
+    }
+  }
+  return s;
+}
+
 }  // namespace
 
 std::string CleanQuery(const nlu::Normalizer& norm, std::string_view raw) {
-  std::string s = norm.Normalize(raw);
+  std::string s = StripLeadIns(norm.Normalize(raw));
   for (auto f : kZhFillers) RemoveAll(s, f, " ");
   s = " " + s + " ";
   for (auto f : kEnFillers) RemoveAll(s, std::string(" ") + std::string(f), " ");

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# README command 2: install what is missing, build everything, run every test with CTest.
+# Also builds with AddressSanitizer + UndefinedBehaviorSanitizer and runs the suite again,
+# unless LINGXI_SKIP_SANITIZE=1.
+set -euo pipefail
+cd "$(dirname "$0")"
+start=$(date +%s)
+scripts/install-deps.sh --test
+
+jobs=$(nproc)
+echo "[test] build (RelWithDebInfo)"
+cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+ninja -C build/test -j "$jobs"
+echo "[test] ctest"
+(cd build/test && ctest --output-on-failure --timeout 600 -j 2)
+
+if [[ "${LINGXI_SKIP_SANITIZE:-0}" != "1" ]]; then
+  echo "[test] build (ASan + UBSan)"
+  cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLINGXI_SANITIZE=ON -DLINGXI_BUILD_BENCH=OFF >/dev/null
+  ninja -C build/asan -j "$jobs"
+  echo "[test] ctest under sanitizers"
+  (cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    ctest --output-on-failure --timeout 900 -j 2)
+fi
+echo "[test] all green in $(( $(date +%s) - start )) s"
