@@ -327,7 +327,8 @@ void ConversationService::PostCustomerMessage(Id account_id, Id conversation_id,
   st->recent_customer.push_back(content);
   if (st->recent_customer.size() > kRecentCustomerMessages) st->recent_customer.pop_front();
   st->conv.updated_at = st->conv.last_message_at = now;
-  st->conv.last_message_preview = std::string(Utf8Prefix(content, 120));
+  st->conv.last_message_preview =
+      std::string(Utf8Prefix(turn->replies.empty() ? content : turn->replies.back().content, 120));
   turn->conversation = st->conv;
   // Enqueue while holding the conversation lock: commit order == turn order.
   Commit(st, conversation_id, turn, status_changed, true, std::move(done));
@@ -367,6 +368,8 @@ void ConversationService::RequestHuman(Id account_id, Id conversation_id, Id con
                                   bot::HandoffReplyText(st->language, "requested"), d.MetaJson(), now});
   CountHandoff("requested");
   Metrics::Get().bot_messages->Inc();
+  st->conv.last_message_at = now;
+  st->conv.last_message_preview = std::string(Utf8Prefix(turn->replies.back().content, 120));
   turn->conversation = st->conv;
   Commit(st, conversation_id, turn, true, false, std::move(done));
 }
@@ -455,6 +458,8 @@ void ConversationService::Resolve(Id account_id, Id conversation_id, Conversatio
   if (!was_resolved) {
     turn->replies.push_back(
         Message{0, account_id, conversation_id, SenderType::kSystem, 0, ResolvedNotice(st->language), "", now});
+    st->conv.last_message_at = now;
+    st->conv.last_message_preview = std::string(Utf8Prefix(turn->replies.back().content, 120));
   }
   turn->conversation = st->conv;
   Commit(st, conversation_id, turn, !was_resolved, false, [done](Result<TurnResult> r) {

@@ -103,6 +103,52 @@ namespace {
 
 using ImplPtr = std::shared_ptr<HttpServer::Impl>;
 
+bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      auto hex = [](char h) -> int {
+        if (h >= '0' && h <= '9') return h - '0';
+        if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+        if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+        return -1;
+      };
+      int hi = hex(in[i + 1]), lo = hex(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out->push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out->push_back(' ');
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return false;
+    } else {
+      out->push_back(c);
+    }
+  }
+  return true;
+}
+
+bool LenientTarget(std::string_view target, HttpRequest* out) {
+  size_t q = target.find('?');
+  if (!PercentDecode(target.substr(0, q), false, &out->path)) return false;
+  if (q == std::string_view::npos) return true;
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    size_t eq = pair.find('=');
+    std::string k, v;
+    if (!PercentDecode(pair.substr(0, eq), true, &k)) return false;
+    if (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, &v)) return false;
+    if (!k.empty()) out->query[k] = v;
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return true;
+}
+
 HttpRequest ToRequest(const http::request<http::string_body>& req, const std::string& remote) {
   HttpRequest out;
   out.method = std::string(req.method_string());
@@ -111,6 +157,8 @@ HttpRequest ToRequest(const http::request<http::string_body>& req, const std::st
   if (parsed) {
     out.path = parsed->path();
     for (auto p : parsed->params()) out.query[p.key] = p.value;
+  } else if (!target.empty() && target[0] == '/' && LenientTarget(target, &out)) {
+    // Some clients (curl, scripts) send raw UTF-8 in the target; accept it if it decodes.
   } else {
     out.path = "\x01invalid";
   }
