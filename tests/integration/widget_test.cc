@@ -1,0 +1,158 @@
+// Customer (widget) flow against the demo workspace, plus the system endpoints.
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+#include "harness.h"
+
+namespace lingxi::it {
+namespace {
+
+class WidgetFlow : public SharedServerTest {};
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+TEST_F(WidgetFlow, BotAnswersChineseAndEnglishQuestionsFromTheKnowledgeBase) {
+  auto created = Http(port(), "POST", "/api/v1/widget/conversations",
+                      json::object{{"inbox_token", "demo"}, {"contact", {{"name", "张三"}, {"email", "z@example.com"}}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const int64_t conv_id = Int(At(created.json, "conversation_id"));
+  WidgetSession s{conv_id, Str(At(created.json, "token"))};
+  ASSERT_GT(conv_id, 0);
+  ASSERT_FALSE(s.token.empty());
+  EXPECT_GT(Int(At(created.json, "contact_id")), 0);
+  EXPECT_EQ(Str(At(created.json, "status")), "bot");
+
+  struct Case {
+    std::string question, language, source_title_hint;
+  };
+  const Case cases[] = {{"快递显示已签收但是我没收到", "zh", "签收"},
+                        {"how long does a refund take?", "en", "refund"}};
+  std::vector<int64_t> ids;
+  std::vector<std::string> contents;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.question);
+    auto r = CustomerSay(port(), s, c.question);
+    ASSERT_EQ(r.status, 201) << r.body;
+    const auto& msg = At(r.json, "message");
+    EXPECT_EQ(Str(At(msg, "sender_type")), "contact");
+    EXPECT_EQ(Str(At(msg, "content")), c.question);
+    EXPECT_EQ(Int(At(msg, "conversation_id")), conv_id);
+    ASSERT_EQ(Len(At(r.json, "replies")), 1u) << r.body;
+    const auto& reply = At(At(r.json, "replies"), 0);
+    EXPECT_EQ(Str(At(reply, "sender_type")), "bot");
+    EXPECT_FALSE(Str(At(reply, "content")).empty());
+    const auto& meta = At(reply, "meta");
+    EXPECT_EQ(Str(At(meta, "action")), "answer") << r.body;
+    EXPECT_EQ(Str(At(meta, "language")), c.language);
+    EXPECT_GT(Num(At(meta, "confidence")), 0.0);
+    ASSERT_GT(Len(At(meta, "sources")), 0u) << r.body;
+    const auto& top = At(At(meta, "sources"), 0);
+    EXPECT_GT(Int(At(top, "id")), 0);
+    EXPECT_NE(Lower(Str(At(top, "title"))).find(c.source_title_hint), std::string::npos) << Str(At(top, "title"));
+    EXPECT_EQ(Str(At(r.json, "status")), "bot");
+    ids.push_back(Int(At(msg, "id")));
+    contents.push_back(c.question);
+    ids.push_back(Int(At(reply, "id")));
+    contents.push_back(Str(At(reply, "content")));
+  }
+
+  auto msgs = CustomerMessages(port(), s);
+  ASSERT_EQ(msgs.size(), 4u);
+  const char* senders[] = {"contact", "bot", "contact", "bot"};
+  for (size_t i = 0; i < msgs.size(); ++i) {
+    EXPECT_EQ(Int(At(msgs[i], "id")), ids[i]) << i;
+    EXPECT_EQ(Str(At(msgs[i], "sender_type")), senders[i]) << i;
+    EXPECT_EQ(Str(At(msgs[i], "content")), contents[i]) << i;
+    if (i > 0) {
+      EXPECT_GT(Int(At(msgs[i], "id")), Int(At(msgs[i - 1], "id")));
+    }
+  }
+  // Paging: `after` skips what the client already has.
+  auto tail = Http(port(), "GET", WidgetPath(conv_id, "/messages?after=" + std::to_string(ids[1])), "", s.token);
+  ASSERT_EQ(tail.status, 200);
+  ASSERT_EQ(Len(At(tail.json, "messages")), 2u);
+  EXPECT_EQ(Int(At(At(At(tail.json, "messages"), 0), "id")), ids[2]);
+
+  auto conv = Http(port(), "GET", WidgetPath(conv_id), "", s.token);
+  ASSERT_EQ(conv.status, 200) << conv.body;
+  EXPECT_EQ(Int(At(conv.json, "id")), conv_id);
+  EXPECT_EQ(Str(At(conv.json, "status")), "bot");
+  // The customer view does not leak internal hand-off notes.
+  EXPECT_FALSE(conv.json.as_object().contains("handoff_summary"));
+}
+
+TEST_F(WidgetFlow, HandoffEndpointQueuesTheConversation) {
+  auto s = StartConversation(port());
+  auto r = Http(port(), "POST", WidgetPath(s.conversation_id, "/handoff"), "", s.token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Str(At(r.json, "status")), "queued");
+  ASSERT_EQ(Len(At(r.json, "replies")), 1u);
+  EXPECT_EQ(Str(At(At(At(r.json, "replies"), 0), "sender_type")), "bot");
+  // Asking again is idempotent: no second notice.
+  auto again = Http(port(), "POST", WidgetPath(s.conversation_id, "/handoff"), "", s.token);
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(Str(At(again.json, "status")), "queued");
+  EXPECT_EQ(Len(At(again.json, "replies")), 0u);
+  EXPECT_EQ(CustomerMessages(port(), s).size(), 1u);
+}
+
+// Value of a Prometheus sample line `name{labels} value`, or -1 if absent.
+double Sample(const std::string& text, const std::string& series) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+  }
+  return -1;
+}
+
+TEST_F(WidgetFlow, MetricsAndProbesReportTraffic) {
+  auto ready = Http(port(), "GET", "/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(Str(At(ready.json, "status")), "ready");
+  auto health = Http(port(), "GET", "/healthz");
+  EXPECT_EQ(health.status, 200);
+
+  auto before = Http(port(), "GET", "/metrics");
+  ASSERT_EQ(before.status, 200);
+  EXPECT_NE(before.content_type.find("text/plain"), std::string::npos);
+  auto s = StartConversation(port());
+  ASSERT_EQ(CustomerSay(port(), s, "how long does a refund take?").status, 201);
+  ASSERT_EQ(CustomerSay(port(), s, "转人工").status, 201);
+  auto after = Http(port(), "GET", "/metrics");
+  ASSERT_EQ(after.status, 200);
+  for (const char* name : {"lingxi_http_requests_total", "lingxi_messages_total", "lingxi_bot_answers_total",
+                           "lingxi_bot_handoffs_total", "lingxi_websocket_connections"}) {
+    EXPECT_NE(after.body.find(name), std::string::npos) << name;
+  }
+  const std::string contact = R"(lingxi_messages_total{sender="contact"})";
+  const std::string bot = R"(lingxi_messages_total{sender="bot"})";
+  const std::string ok = R"(lingxi_http_requests_total{code="2xx"})";
+  const std::string requested = R"(lingxi_bot_handoffs_total{reason="requested"})";
+  EXPECT_GE(Sample(after.body, contact) - Sample(before.body, contact), 2) << after.body;
+  EXPECT_GE(Sample(after.body, bot) - Sample(before.body, bot), 2);
+  EXPECT_GE(Sample(after.body, "lingxi_bot_answers_total") - Sample(before.body, "lingxi_bot_answers_total"), 1);
+  EXPECT_GE(Sample(after.body, requested) - Sample(before.body, requested), 1);
+  EXPECT_GE(Sample(after.body, ok) - Sample(before.body, ok), 3);
+
+  // The WebSocket gauge follows connections up and back down.
+  auto gauge = [&] { return Sample(Http(port(), "GET", "/metrics").body, "lingxi_websocket_connections"); };
+  const double idle = gauge();
+  ASSERT_GE(idle, 0);
+  {
+    WsClient ws(port(), "/api/v1/widget/ws?token=" + s.token);
+    ASSERT_TRUE(ws.WaitForType("hello"));
+    EXPECT_EQ(gauge(), idle + 1);
+  }
+  const auto deadline = Clock::now() + 5s;
+  while (gauge() != idle && Clock::now() < deadline) {
+  }
+  EXPECT_EQ(gauge(), idle) << "closed WebSocket still counted";
+}
+
+}  // namespace
+}  // namespace lingxi::it
