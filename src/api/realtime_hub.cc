@@ -41,6 +41,11 @@ void RealtimeHub::Send(Shard& s, domain::Id key, const std::shared_ptr<const std
   for (auto& t : targets) t->Send(payload);
 }
 
+bool RealtimeHub::HasSubscribers(Shard& s, domain::Id key) {
+  std::lock_guard lock(s.mu);
+  return s.map.find(key) != s.map.end();
+}
+
 void RealtimeHub::SubscribeConversation(domain::Id id, const std::shared_ptr<server::WsConnection>& c) {
   Add(ConvShard(id), id, c);
 }
@@ -50,29 +55,42 @@ void RealtimeHub::UnsubscribeAccount(domain::Id id, const server::WsConnection* 
 
 void RealtimeHub::Publish(const conversations::Event& e) {
   using Kind = conversations::Event::Kind;
+  // Serialise only for audiences that exist: most turns have a customer socket and no agent
+  // watching the account.
+  const bool to_customer = HasSubscribers(ConvShard(e.conversation_id), e.conversation_id);
+  const bool to_agents = HasSubscribers(accounts_, e.account_id);
+  if (!to_customer && !to_agents) return;
   if (e.kind == Kind::kMessage && e.message) {
     json::object msg = MessageJson(*e.message);
-    json::object customer;
-    customer["type"] = "message";
-    customer["message"] = msg;
-    Send(ConvShard(e.conversation_id), e.conversation_id,
-         std::make_shared<const std::string>(json::serialize(customer)));
-    json::object agent;
-    agent["type"] = "message";
-    agent["conversation_id"] = e.conversation_id;
-    agent["message"] = std::move(msg);
-    Send(accounts_, e.account_id, std::make_shared<const std::string>(json::serialize(agent)));
+    if (to_customer) {
+      json::object customer;
+      customer["type"] = "message";
+      customer["message"] = msg;
+      Send(ConvShard(e.conversation_id), e.conversation_id,
+           std::make_shared<const std::string>(json::serialize(customer)));
+    }
+    if (to_agents) {
+      json::object agent;
+      agent["type"] = "message";
+      agent["conversation_id"] = e.conversation_id;
+      agent["message"] = std::move(msg);
+      Send(accounts_, e.account_id, std::make_shared<const std::string>(json::serialize(agent)));
+    }
   } else if (e.kind == Kind::kConversation && e.conversation) {
-    json::object customer;
-    customer["type"] = "status";
-    customer["conversation_id"] = e.conversation_id;
-    customer["status"] = domain::ConversationStatusName(e.conversation->status);
-    Send(ConvShard(e.conversation_id), e.conversation_id,
-         std::make_shared<const std::string>(json::serialize(customer)));
-    json::object agent;
-    agent["type"] = "conversation";
-    agent["conversation"] = ConversationJson(*e.conversation);
-    Send(accounts_, e.account_id, std::make_shared<const std::string>(json::serialize(agent)));
+    if (to_customer) {
+      json::object customer;
+      customer["type"] = "status";
+      customer["conversation_id"] = e.conversation_id;
+      customer["status"] = domain::ConversationStatusName(e.conversation->status);
+      Send(ConvShard(e.conversation_id), e.conversation_id,
+           std::make_shared<const std::string>(json::serialize(customer)));
+    }
+    if (to_agents) {
+      json::object agent;
+      agent["type"] = "conversation";
+      agent["conversation"] = ConversationJson(*e.conversation);
+      Send(accounts_, e.account_id, std::make_shared<const std::string>(json::serialize(agent)));
+    }
   }
 }
 

@@ -36,6 +36,7 @@ class RealtimeHub : public conversations::EventSink {
   static void Add(Shard& s, domain::Id key, const std::shared_ptr<server::WsConnection>& c);
   static void Remove(Shard& s, domain::Id key, const server::WsConnection* c);
   static void Send(Shard& s, domain::Id key, const std::shared_ptr<const std::string>& payload);
+  static bool HasSubscribers(Shard& s, domain::Id key);
   Shard& ConvShard(domain::Id id) { return conv_shards_[static_cast<size_t>(id) % kShards]; }
 
   static constexpr size_t kShards = 32;

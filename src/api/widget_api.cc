@@ -133,13 +133,22 @@ asio::awaitable<HttpResponse> ListMessages(ApiContext* ctx, HttpRequest req) {
   co_return JsonResponse(200, o);
 }
 
+// A customer turn: on the calling I/O thread when everything it needs is in memory (the
+// common case: microseconds of CPU, no blocking), otherwise on the worker pool.
+void StartCustomerTurn(ApiContext* ctx, const WidgetClaims& c, std::string content,
+                       conversations::ConversationService::TurnCallback cb) {
+  if (ctx->conversations->TryPostCustomerMessage(c.account_id, c.conversation_id, c.contact_id, content, cb)) return;
+  asio::post(*ctx->workers, [ctx, c, content = std::move(content), cb = std::move(cb)]() mutable {
+    ctx->conversations->PostCustomerMessage(c.account_id, c.conversation_id, c.contact_id, std::move(content),
+                                            std::move(cb));
+  });
+}
+
 asio::awaitable<Result<TurnResult>> Turn(ApiContext* ctx, WidgetClaims c, std::string content, bool handoff) {
   auto job4 = [ctx, c, content = std::move(content), handoff](std::function<void(Result<TurnResult>)> cb) mutable {
-        asio::post(*ctx->workers, [ctx, c, content = std::move(content), handoff, cb = std::move(cb)]() mutable {
-          if (handoff) ctx->conversations->RequestHuman(c.account_id, c.conversation_id, c.contact_id, std::move(cb));
-          else
-            ctx->conversations->PostCustomerMessage(c.account_id, c.conversation_id, c.contact_id, std::move(content),
-                                                    std::move(cb));
+        if (!handoff) return StartCustomerTurn(ctx, c, std::move(content), std::move(cb));
+        asio::post(*ctx->workers, [ctx, c, cb = std::move(cb)]() mutable {
+          ctx->conversations->RequestHuman(c.account_id, c.conversation_id, c.contact_id, std::move(cb));
         });
       };
   co_return co_await server::AwaitCallback<Result<TurnResult>>(std::move(job4));
@@ -195,19 +204,15 @@ void OnCustomerFrame(ApiContext* ctx, WidgetClaims c, const std::shared_ptr<serv
   auto content = ReqString(o, "content", kMaxContentBytes);
   if (!content.ok()) return SendError(conn, "invalid_argument", content.status().message(), client_id);
   std::weak_ptr<server::WsConnection> weak = conn;
-  asio::post(*ctx->workers, [ctx, c, weak, client_id, content = std::move(*content)]() mutable {
-    ctx->conversations->PostCustomerMessage(
-        c.account_id, c.conversation_id, c.contact_id, std::move(content),
-        [weak, client_id](Result<TurnResult> r) {
-          auto conn = weak.lock();
-          if (!conn) return;
-          if (!r.ok()) {
-            return SendError(conn, std::string(StatusCodeName(r.status().code())), r.status().message(), client_id);
-          }
-          json::object ack{{"type", "ack"}, {"message_id", r->message.id}};
-          if (!client_id.is_null()) ack["client_id"] = client_id;
-          SendJson(conn, ack);
-        });
+  StartCustomerTurn(ctx, c, std::move(*content), [weak, client_id](Result<TurnResult> r) {
+    auto conn = weak.lock();
+    if (!conn) return;
+    if (!r.ok()) {
+      return SendError(conn, std::string(StatusCodeName(r.status().code())), r.status().message(), client_id);
+    }
+    json::object ack{{"type", "ack"}, {"message_id", r->message.id}};
+    if (!client_id.is_null()) ack["client_id"] = client_id;
+    SendJson(conn, ack);
   });
 }
 
@@ -215,6 +220,11 @@ asio::awaitable<server::WsUpgradeResult> CustomerSocket(ApiContext* ctx, HttpReq
   auto claims = Authorize(ctx, req);
   if (!claims.ok()) co_return ErrorResponse(claims.status());
   WidgetClaims c = *claims;
+  // Bring the conversation into memory now, so the customer's messages take the fast path.
+  conversations::ConversationService* svc = ctx->conversations;
+  auto preload = [svc, c]() { return svc->Preload(c.account_id, c.conversation_id, c.contact_id); };
+  Status loaded = co_await server::RunBlocking(*ctx->workers, std::move(preload));
+  if (!loaded.ok()) co_return ErrorResponse(loaded);
   RealtimeHub* hub = ctx->hub;
   server::WsBinding b;
   b.on_open = [hub, c](const std::shared_ptr<server::WsConnection>& conn) {

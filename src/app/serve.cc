@@ -1,6 +1,7 @@
 #include "app/serve.h"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -74,7 +75,17 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   kb::KnowledgeBase knowledge(store.get(), *normalizer);
   bot::Bot bot(&knowledge);
   api::RealtimeHub hub;
-  conversations::ConversationService service(store.get(), &bot, &hub);
+  int io_threads = config.io_threads > 0 ? config.io_threads : static_cast<int>(std::thread::hardware_concurrency());
+  if (io_threads < 1) io_threads = 1;
+  asio::io_context ioc(io_threads);
+  // Post-commit work (events, acknowledgements) runs on one strand of the I/O threads, in commit
+  // order, so the store writer does nothing but SQLite and no extra thread is woken per turn.
+  auto publish_strand = asio::make_strand(ioc);
+  conversations::ServiceOptions service_options;
+  service_options.dispatch = [publish_strand](std::function<void()> task) {
+    asio::post(publish_strand, std::move(task));
+  };
+  conversations::ConversationService service(store.get(), &bot, &hub, service_options);
   api::WidgetTokens tokens(*secret);
   asio::thread_pool workers(static_cast<size_t>(config.worker_threads));
   std::atomic<bool> ready{false};
@@ -93,9 +104,6 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   server::Router router;
   api::RegisterRoutes(router, &ctx);
 
-  int io_threads = config.io_threads > 0 ? config.io_threads : static_cast<int>(std::thread::hardware_concurrency());
-  if (io_threads < 1) io_threads = 1;
-  asio::io_context ioc(io_threads);
   server::ServerOptions sopt;
   sopt.host = config.host;
   sopt.port = config.port;

@@ -107,6 +107,16 @@ std::vector<std::pair<std::string, double>> WeightedTerms(const nlu::Normalizer&
   return terms;
 }
 
+// Jaccard similarity of the term sets of two normalized texts.
+double Jaccard(const std::string& a, const std::string& b) {
+  auto ta = nlu::Tokenize(a), tb = nlu::Tokenize(b);
+  std::unordered_set<std::string> sa(ta.begin(), ta.end()), sb(tb.begin(), tb.end());
+  if (sa.empty() && sb.empty()) return a == b ? 1.0 : 0.0;
+  size_t inter = 0;
+  for (const auto& t : sa) inter += sb.count(t);
+  return static_cast<double>(inter) / static_cast<double>(sa.size() + sb.size() - inter);
+}
+
 // "that", "it", "这个"...: the message points back at the previous topic instead of naming one.
 bool HasAnaphora(std::string_view raw) {
   std::string s(raw);
@@ -143,11 +153,13 @@ Decision Bot::Decide(domain::Id account_id, const TurnInput& in) const {
 
   if (sig.wants_human) return handoff("requested", {});
   if (sig.negativity >= options_.negativity_handoff) return handoff("negative_sentiment", {});
+  const std::string normalized = norm.Normalize(in.text);
   if (Utf8Length(in.text) >= 4 && !sig.greeting && !sig.thanks) {
+    const bool cached = in.history_normalized.size() == in.history.size();
     size_t start = in.history.size() > 2 ? in.history.size() - 2 : 0;
     for (size_t i = start; i < in.history.size(); ++i) {
-      if (nlu::TextSimilarity(norm, in.text, in.history[i]) >= options_.repeat_similarity)
-        return handoff("repeated", {});
+      const std::string earlier = cached ? in.history_normalized[i] : norm.Normalize(in.history[i]);
+      if (Jaccard(normalized, earlier) >= options_.repeat_similarity) return handoff("repeated", {});
     }
   }
   if (sig.greeting || sig.thanks) {
@@ -164,7 +176,13 @@ Decision Bot::Decide(domain::Id account_id, const TurnInput& in) const {
   }
   const kb::AccountKnowledge& k = **snapshot;
   std::string cleaned = CleanQuery(norm, in.text);
-  auto hits = k.Search(cleaned.empty() ? in.text : cleaned, 3);
+  std::vector<std::pair<std::string, double>> terms;
+  {
+    std::unordered_set<std::string> seen;
+    for (auto& t : nlu::Tokenize(cleaned.empty() ? normalized : cleaned))
+      if (seen.insert(t).second) terms.emplace_back(std::move(t), 1.0);
+  }
+  auto hits = k.SearchTerms(terms, 3);
   double conf = Confidence(hits);
 
   // Multi-turn context: a follow-up ("那退货呢?", "and how long does that take?") is read

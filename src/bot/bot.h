@@ -30,6 +30,7 @@ struct TurnInput {
   std::vector<std::string> history;       // earlier customer messages, oldest first (a few)
   std::vector<domain::Id> last_sources;   // articles the previous bot answer used
   std::string last_topic_query;           // the customer message that produced the last answer
+  std::vector<std::string> history_normalized;  // optional: Normalize() of each `history` entry (a cache)
 };
 
 enum class Action { kAnswer, kSmallTalk, kHandoff };
@@ -67,6 +68,9 @@ class Bot {
   // Best knowledge matches for a free query (admin "try it", agent suggestions).
   std::vector<Suggestion> Suggest(domain::Id account_id, std::string_view query, size_t k) const;
   const BotOptions& options() const { return options_; }
+  // True if the account's knowledge is in memory, i.e. Decide() will not touch the store.
+  bool Ready(domain::Id account_id) const { return knowledge_->Loaded(account_id); }
+  const nlu::Normalizer& normalizer() const { return *knowledge_->normalizer(); }
 
  private:
   kb::KnowledgeBase* knowledge_;

@@ -77,6 +77,7 @@ struct ConversationService::State {
   bool loaded = false;
   domain::Conversation conv;
   std::deque<std::string> recent_customer;
+  std::deque<std::string> recent_customer_norm;  // Normalize() of recent_customer, computed once
   std::vector<Id> last_sources;
   std::string last_topic_query;
   std::string language = "zh";
@@ -173,6 +174,7 @@ Status ConversationService::Load(State& st, Id account_id, Id conversation_id) {
     return Status::Ok();
   }));
   st.recent_customer.clear();
+  st.recent_customer_norm.clear();
   st.last_sources.clear();
   st.last_topic_query.clear();
   std::string last_customer;
@@ -180,7 +182,11 @@ Status ConversationService::Load(State& st, Id account_id, Id conversation_id) {
     if (m.sender_type == SenderType::kContact) {
       last_customer = m.content;
       st.recent_customer.push_back(m.content);
-      if (st.recent_customer.size() > kRecentCustomerMessages) st.recent_customer.pop_front();
+      st.recent_customer_norm.push_back(bot_->normalizer().Normalize(m.content));
+      if (st.recent_customer.size() > kRecentCustomerMessages) {
+        st.recent_customer.pop_front();
+        st.recent_customer_norm.pop_front();
+      }
     } else if (m.sender_type == SenderType::kBot && !m.meta_json.empty()) {
       boost::system::error_code ec;
       auto v = boost::json::parse(m.meta_json, ec);
@@ -257,19 +263,74 @@ void ConversationService::Commit(std::shared_ptr<State> st, Id conversation_id, 
         if (status_changed) LINGXI_RETURN_IF_ERROR(tx.UpdateConversation(turn->conversation));
         return Status::Ok();
       },
-      [this, st, conversation_id, turn, status_changed, started, done = std::move(done)](Status s) {
-        if (!s.ok()) {
-          LOG_WARN("conversation {}: turn not stored: {}", conversation_id, s.ToString());
-          // The cached state ran ahead of the database; reload it on next use.
-          std::lock_guard lock(st->mu);
-          st->loaded = false;
-          if (done) done(s);
-          return;
+      [this, st, conversation_id, turn, status_changed, started, done = std::move(done)](Status s) mutable {
+        if (options_.dispatch) {
+          options_.dispatch([this, st, conversation_id, turn, status_changed, started, done = std::move(done), s]() {
+            Complete(st, conversation_id, turn, status_changed, started, done, s);
+          });
+        } else {
+          Complete(st, conversation_id, turn, status_changed, started, done, s);
         }
-        Metrics::Get().turn_latency->ObserveMicros(MonotonicMicros() - started);
-        Publish(*turn, status_changed);
-        if (done) done(std::move(*turn));
       });
+}
+
+void ConversationService::Complete(const std::shared_ptr<State>& st, Id conversation_id,
+                                   const std::shared_ptr<TurnResult>& turn, bool status_changed, int64_t started,
+                                   const TurnCallback& done, const Status& s) {
+  if (!s.ok()) {
+    LOG_WARN("conversation {}: turn not stored: {}", conversation_id, s.ToString());
+    {
+      // The cached state ran ahead of the database; reload it on next use.
+      std::lock_guard lock(st->mu);
+      st->loaded = false;
+    }
+    if (done) done(s);
+    return;
+  }
+  Metrics::Get().turn_latency->ObserveMicros(MonotonicMicros() - started);
+  Publish(*turn, status_changed);
+  if (done) done(*turn);
+}
+
+std::shared_ptr<ConversationService::State> ConversationService::Peek(Id conversation_id) const {
+  Shard& shard = shards_[static_cast<size_t>(conversation_id) % kShards];
+  std::lock_guard lock(shard.mu);
+  auto it = shard.states.find(conversation_id);
+  return it == shard.states.end() ? nullptr : it->second;
+}
+
+Status ConversationService::Preload(Id account_id, Id conversation_id, Id contact_id) {
+  auto acquired = Acquire(conversation_id);
+  if (!acquired.ok()) return acquired.status();
+  std::shared_ptr<State> st = *acquired;
+  std::unique_lock lock(st->mu);
+  if (!st->loaded || st->conv.account_id != account_id) {
+    if (Status s = Load(*st, account_id, conversation_id); !s.ok()) {
+      lock.unlock();
+      if (s.code() == StatusCode::kNotFound) Forget(conversation_id);
+      return s;
+    }
+  }
+  if (st->conv.contact_id != contact_id) return PermissionDenied("this conversation belongs to another contact");
+  lock.unlock();
+  if (!bot_->Ready(account_id)) (void)bot_->Decide(account_id, bot::TurnInput{"hi", {}, {}, ""});
+  return Status::Ok();
+}
+
+bool ConversationService::TryPostCustomerMessage(Id account_id, Id conversation_id, Id contact_id,
+                                                 std::string& content, TurnCallback& done) {
+  std::shared_ptr<State> st = Peek(conversation_id);
+  if (!st) return false;
+  std::unique_lock lock(st->mu, std::try_to_lock);
+  if (!lock.owns_lock() || !st->loaded || st->conv.account_id != account_id) return false;
+  if (st->conv.status == ConversationStatus::kBot && !bot_->Ready(account_id)) return false;
+  if (Status s = ValidateContent(content); !s.ok()) {
+    lock.unlock();
+    done(s);
+    return true;
+  }
+  CustomerTurnLocked(*st, st, account_id, conversation_id, contact_id, std::move(content), std::move(done));
+  return true;
 }
 
 void ConversationService::PostCustomerMessage(Id account_id, Id conversation_id, Id contact_id, std::string content,
@@ -286,6 +347,14 @@ void ConversationService::PostCustomerMessage(Id account_id, Id conversation_id,
       return done(s);
     }
   }
+  CustomerTurnLocked(*st, st, account_id, conversation_id, contact_id, std::move(content), std::move(done));
+}
+
+// REQUIRES: st.mu held, st loaded for account_id, content validated.
+void ConversationService::CustomerTurnLocked(State& stref, const std::shared_ptr<State>& st_ptr, Id account_id,
+                                             Id conversation_id, Id contact_id, std::string content,
+                                             TurnCallback done) {
+  State* st = &stref;
   if (st->conv.contact_id != contact_id) return done(PermissionDenied("this conversation belongs to another contact"));
 
   const int64_t now = NowMillis();
@@ -303,6 +372,7 @@ void ConversationService::PostCustomerMessage(Id account_id, Id conversation_id,
     bot::TurnInput in;
     in.text = content;
     in.history.assign(st->recent_customer.begin(), st->recent_customer.end());
+    in.history_normalized.assign(st->recent_customer_norm.begin(), st->recent_customer_norm.end());
     in.last_sources = st->last_sources;
     in.last_topic_query = st->last_topic_query;
     bot::Decision d = bot_->Decide(account_id, in);
@@ -324,14 +394,18 @@ void ConversationService::PostCustomerMessage(Id account_id, Id conversation_id,
       status_changed = true;
     }
   }
-  st->recent_customer.push_back(content);
-  if (st->recent_customer.size() > kRecentCustomerMessages) st->recent_customer.pop_front();
+  st->recent_customer_norm.push_back(bot_->normalizer().Normalize(content));
+  st->recent_customer.push_back(std::move(content));
+  if (st->recent_customer.size() > kRecentCustomerMessages) {
+    st->recent_customer.pop_front();
+    st->recent_customer_norm.pop_front();
+  }
   st->conv.updated_at = st->conv.last_message_at = now;
   st->conv.last_message_preview =
-      std::string(Utf8Prefix(turn->replies.empty() ? content : turn->replies.back().content, 120));
+      std::string(Utf8Prefix(turn->replies.empty() ? turn->message.content : turn->replies.back().content, 120));
   turn->conversation = st->conv;
   // Enqueue while holding the conversation lock: commit order == turn order.
-  Commit(st, conversation_id, turn, status_changed, true, std::move(done));
+  Commit(st_ptr, conversation_id, turn, status_changed, true, std::move(done));
 }
 
 void ConversationService::RequestHuman(Id account_id, Id conversation_id, Id contact_id, TurnCallback done) {

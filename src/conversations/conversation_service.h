@@ -49,6 +49,9 @@ struct TurnResult {
 struct ServiceOptions {
   size_t max_content_chars = 5000;  // code points per message
   size_t max_cached_conversations = 200000;
+  // Runs post-commit work (publishing events, completion callbacks) off the store's writer
+  // thread. Must preserve order (e.g. a SerialExecutor). Empty: run inline on the writer.
+  std::function<void(std::function<void()>)> dispatch;
 };
 
 class ConversationService {
@@ -67,6 +70,11 @@ class ConversationService {
   // A customer message. Validates `content` (UTF-8, non-empty, length). Errors via `done`:
   // InvalidArgument, NotFound (conversation not in account), PermissionDenied (not this contact's).
   void PostCustomerMessage(Id account_id, Id conversation_id, Id contact_id, std::string content, TurnCallback done);
+  // Same, but only if it can run without blocking (conversation state and knowledge already
+  // in memory): returns false without side effects otherwise, and the caller retries with
+  // PostCustomerMessage on a worker thread. Lets I/O threads take the common path directly.
+  bool TryPostCustomerMessage(Id account_id, Id conversation_id, Id contact_id, std::string& content,
+                              TurnCallback& done);
   // The customer pressed "talk to a person": queue for agents (no-op if already with humans).
   void RequestHuman(Id account_id, Id conversation_id, Id contact_id, TurnCallback done);
   // An agent's reply; assigns the conversation to the agent if nobody holds it.
@@ -77,16 +85,25 @@ class ConversationService {
   // Marks resolved and tells the customer.
   void Resolve(Id account_id, Id conversation_id, ConversationCallback done);
 
+  // Loads the conversation's state into memory (blocking) so later turns can take the
+  // non-blocking path. Errors: NotFound, PermissionDenied (not this contact's).
+  Status Preload(Id account_id, Id conversation_id, Id contact_id);
+
   size_t cached_conversations() const;
 
  private:
   struct State;
   struct Shard;
   Result<std::shared_ptr<State>> Acquire(Id conversation_id);
+  std::shared_ptr<State> Peek(Id conversation_id) const;
+  void CustomerTurnLocked(State& st, const std::shared_ptr<State>& st_ptr, Id account_id, Id conversation_id,
+                          Id contact_id, std::string content, TurnCallback done);
   Status Load(State& st, Id account_id, Id conversation_id);
   void Forget(Id conversation_id);
   void Commit(std::shared_ptr<State> st, Id conversation_id, std::shared_ptr<TurnResult> turn,
               bool status_changed, bool insert_incoming, TurnCallback done);
+  void Complete(const std::shared_ptr<State>& st, Id conversation_id, const std::shared_ptr<TurnResult>& turn,
+                bool status_changed, int64_t started, const TurnCallback& done, const Status& s);
   void Publish(const TurnResult& turn, bool status_changed);
   Status ValidateContent(std::string& content) const;
 

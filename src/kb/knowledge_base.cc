@@ -65,6 +65,11 @@ Result<std::shared_ptr<const AccountKnowledge>> KnowledgeBase::Get(domain::Id ac
   return snapshots_[account_id];
 }
 
+bool KnowledgeBase::Loaded(domain::Id account_id) {
+  std::lock_guard lock(mu_);
+  return snapshots_.count(account_id) != 0;
+}
+
 Status KnowledgeBase::Reload(domain::Id account_id) {
   std::lock_guard reload_lock(reload_mu_);
   std::vector<domain::Article> articles;

@@ -50,6 +50,8 @@ class KnowledgeBase {
   KnowledgeBase(store::Store* store, std::shared_ptr<const nlu::Normalizer> normalizer);
   // Current snapshot of `account_id`; builds it on first use. Errors: store failures.
   Result<std::shared_ptr<const AccountKnowledge>> Get(domain::Id account_id);
+  // True if a snapshot of the account is in memory (Get() will not read the store).
+  bool Loaded(domain::Id account_id);
   // Rebuilds from the store and swaps in the new snapshot.
   Status Reload(domain::Id account_id);
   const std::shared_ptr<const nlu::Normalizer>& normalizer() const { return normalizer_; }

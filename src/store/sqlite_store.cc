@@ -113,11 +113,11 @@ void SqliteStore::WriterLoop() {
 
 void SqliteStore::RunBatch(std::vector<Job>& batch) {
   Db& db = *writer_db_;
-  Status batch_status = db.Exec("BEGIN IMMEDIATE");
+  Status batch_status = db.ExecCached("BEGIN IMMEDIATE");
   if (batch_status.ok()) {
     SqliteTx tx(db);
     for (Job& job : batch) {
-      Status sp = db.Exec("SAVEPOINT j");
+      Status sp = db.ExecCached("SAVEPOINT j");
       if (!sp.ok()) {
         batch_status = sp;
         break;
@@ -133,14 +133,14 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
         batch_status = Internal("transaction aborted by SQLite: " + job.status.message());
         break;
       }
-      Status end = job.status.ok() ? db.Exec("RELEASE j") : db.Exec("ROLLBACK TO j; RELEASE j");
+      Status end = job.status.ok() ? db.ExecCached("RELEASE j") : db.Exec("ROLLBACK TO j; RELEASE j");
       if (!end.ok()) {
         batch_status = end;
         break;
       }
     }
     writes_.fetch_add(batch.size(), std::memory_order_relaxed);
-    if (batch_status.ok()) batch_status = db.Exec("COMMIT");
+    if (batch_status.ok()) batch_status = db.ExecCached("COMMIT");
     if (!batch_status.ok() && db.InTransaction()) db.Exec("ROLLBACK").IgnoreError();
   }
   if (batch_status.ok()) {

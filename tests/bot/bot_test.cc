@@ -84,7 +84,9 @@ TEST_F(DemoBot, DataDrivenCases) {
     std::string got = d.action == Action::kAnswer ? "answer" : d.action == Action::kSmallTalk ? "small_talk" : "handoff";
     SCOPED_TRACE("case: " + line + "\nmeta: " + d.MetaJson());
     EXPECT_EQ(got, want);
-    if (auto* r = o.if_contains("reason")) EXPECT_EQ(d.handoff_reason, r->as_string());
+    if (auto* r = o.if_contains("reason")) {
+      EXPECT_EQ(d.handoff_reason, r->as_string());
+    }
     if (auto* s = o.if_contains("source")) {
       ASSERT_FALSE(d.sources.empty());
       const auto* art = (*kb_->Get(account_))->Find(d.sources[0].id);
@@ -93,12 +95,16 @@ TEST_F(DemoBot, DataDrivenCases) {
       for (const auto& tag : art->tags) hay += " " + Lower(tag);
       EXPECT_NE(hay.find(std::string(s->as_string())), std::string::npos) << "answered from: " << art->title;
     }
-    if (o.contains("context")) EXPECT_TRUE(d.used_context);
+    if (o.contains("context")) {
+      EXPECT_TRUE(d.used_context);
+    }
     if (d.action == Action::kAnswer) {
       EXPECT_GE(d.confidence, bot_->options().answer_threshold);
       EXPECT_FALSE(d.reply.empty());
     }
-    if (d.action == Action::kHandoff) EXPECT_FALSE(d.summary.empty());
+    if (d.action == Action::kHandoff) {
+      EXPECT_FALSE(d.summary.empty());
+    }
   }
   EXPECT_GE(n, 20);
 }

@@ -232,7 +232,9 @@ TEST_F(ConversationServiceTest, ConcurrentTurnsOnOneConversationKeepOrder) {
   int customer = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].sender_type == SenderType::kContact) ++customer;
-    if (rows[i].sender_type == SenderType::kBot) ASSERT_EQ(rows[i - 1].sender_type, SenderType::kContact);
+    if (rows[i].sender_type == SenderType::kBot) {
+      ASSERT_EQ(rows[i - 1].sender_type, SenderType::kContact);
+    }
   }
   EXPECT_EQ(customer, kN);
 }

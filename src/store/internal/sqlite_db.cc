@@ -121,6 +121,11 @@ Status Db::Exec(const char* sql) {
   return s;
 }
 
+Status Db::ExecCached(const std::string& sql) {
+  LINGXI_ASSIGN_OR_RETURN(Stmt stmt, Prepare(sql));
+  return stmt.Exec();
+}
+
 Status Db::MapError(int rc) const {
   std::string msg = sqlite3_errmsg(db_);
   switch (rc) {

@@ -67,8 +67,11 @@ class Db {
   // Returns the cached statement for `sql`, preparing it on first use. `sql` must be
   // a single statement. Two live Stmt for the same sql at once are not allowed.
   Result<Stmt> Prepare(const std::string& sql);
-  // Runs one or more statements without caching (pragmas, BEGIN/COMMIT, migrations).
+  // Runs one or more statements without caching (pragmas, migrations, rare paths).
   Status Exec(const char* sql);
+  // Runs ONE statement through the statement cache: for the hot transaction-control
+  // statements (BEGIN/SAVEPOINT/RELEASE/COMMIT) that run for every write job.
+  Status ExecCached(const std::string& sql);
 
   // Maps an SQLite result code (extended codes on) to a Status.
   Status MapError(int rc) const;
