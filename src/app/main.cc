@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/demo_seed.h"
+#include "app/eval_command.h"
 #include "app/serve.h"
 #include "core/config.h"
 #include "core/crypto.h"
@@ -75,7 +76,10 @@ int main(int argc, char** argv) {
   init->add_option("--name", spec.admin_name, "Admin display name");
   init->add_option("--kb", spec.kb_path, "Optional knowledge articles to import");
 
+  app::RegisterEvalCommand(cli);
+
   CLI11_PARSE(cli, argc, argv);
+  if (int rc = app::RunEvalIfSelected(); rc >= 0) return rc;
 
   Config config;
   if (config_path.empty()) {
