@@ -21,6 +21,7 @@ struct EvalFlags {
   std::vector<std::string> train, valid, test;
   std::string text_field = "text";
   int kfold = 0;
+  double min_accuracy = 0, min_oos_recall = 0;
   nlu::IntentTrainOptions options;
 };
 
@@ -184,6 +185,11 @@ int RunEvalIntents() {
   o["model_bytes"] = s.model_bytes;
   if (f.kfold >= 2) o["folds"] = f.kfold;
   std::printf("%s\n", boost::json::serialize(o).c_str());
+  if (ratio(s.in_correct, s.n_in) < f.min_accuracy || (s.n_oos && ratio(s.oos_caught, s.n_oos) < f.min_oos_recall)) {
+    std::fprintf(stderr, "[eval] FAIL: below --min-accuracy %.3f or --min-oos-recall %.3f\n", f.min_accuracy,
+                 f.min_oos_recall);
+    return 3;
+  }
   return 0;
 }
 
@@ -206,6 +212,8 @@ void RegisterEvalCommand(CLI::App& cli) {
   f.intents->add_option("--min-df", f.options.min_df, "Drop features seen in fewer training texts");
   f.intents->add_option("--tolerance", f.options.accuracy_tolerance,
                         "In-scope accuracy the oos threshold may cost on validation data (fraction)");
+  f.intents->add_option("--min-accuracy", f.min_accuracy, "Exit 3 if in-scope accuracy is below this (a CI gate)");
+  f.intents->add_option("--min-oos-recall", f.min_oos_recall, "Exit 3 if oos recall is below this (a CI gate)");
   f.intents->add_option("--holdout", f.options.holdout_fraction, "Hold-out fraction of --train when no --valid");
 }
 

@@ -36,7 +36,7 @@ struct IntentTrainOptions {
   internal::SoftmaxTrainOptions model;
   int min_df = 1;                    // features seen in fewer training texts are dropped
   double holdout_fraction = 0.1;     // used to tune when no validation set is given; 0 = no tuning
-  double accuracy_tolerance = 0.01;  // in-scope accuracy the threshold may cost on validation data
+  double accuracy_tolerance = 0.005; // in-scope accuracy the threshold may cost on validation data
   int threads = 2;                   // the hold-out model and the final model train in parallel
 };
 

@@ -15,7 +15,7 @@ namespace lingxi::nlu::internal {
 using SparseVector = std::vector<std::pair<uint32_t, float>>;
 
 struct SoftmaxTrainOptions {
-  int epochs = 12;
+  int epochs = 6;
   float learning_rate = 0.4f;
   float l2 = 0.0f;      // applied to the coordinates updated by each example
   uint64_t seed = 42;  // example order
