@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-deps.sh
+scripts/install-web-deps.sh
+echo "[build] web front end"
+(cd web && npm run build --silent)
 BUILD=build/release
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLINGXI_BUILD_TESTS=OFF -DLINGXI_BUILD_BENCH=OFF >/dev/null
 echo "[build] compiling (first build takes a few minutes on 2 cores)..."

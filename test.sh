@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 start=$(date +%s)
 scripts/install-deps.sh --test
+scripts/install-web-deps.sh --test
+echo "[test] build web front end"
+(cd web && npm run build --silent)
 
 jobs=$(nproc)
 echo "[test] build (RelWithDebInfo)"
@@ -20,6 +23,6 @@ if [[ "${LINGXI_SKIP_SANITIZE:-0}" != "1" ]]; then
   ninja -C build/asan -j "$jobs"
   echo "[test] ctest under sanitizers"
   (cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    ctest --output-on-failure --timeout 900 -j 2)
+    ctest --output-on-failure --timeout 900 -j 2 -E '^e2e$')
 fi
 echo "[test] all green in $(( $(date +%s) - start )) s"

@@ -28,10 +28,10 @@ using server::HttpResponse;
 
 namespace {
 
-#define LINGXI_AUTH_OR_RETURN(user_var, ctx, req)                    \
-  auto user_var##_auth = co_await AuthenticateUser(ctx, req);        \
-  if (auto* e = std::get_if<HttpResponse>(&user_var##_auth)) co_return std::move(*e); \
-  domain::User user_var = std::get<domain::User>(std::move(user_var##_auth))
+bool IsHttps(const HttpRequest& req) {
+  const std::string* proto = req.Header("x-forwarded-proto");
+  return proto && *proto == "https";
+}
 
 asio::awaitable<HttpResponse> Login(ApiContext* ctx, HttpRequest req) {
   auto parsed = ParseJsonObject(req);
@@ -39,6 +39,12 @@ asio::awaitable<HttpResponse> Login(ApiContext* ctx, HttpRequest req) {
   const auto& body = std::get<json::object>(parsed);
   auto email = ReqString(body, "email", 320);
   auto password = ReqString(body, "password", 1024);
+  auto session_kind = OptString(body, "session", 16);
+  if (!session_kind.ok()) co_return ErrorResponse(session_kind.status());
+  if (*session_kind && **session_kind != "cookie" && **session_kind != "token")
+    co_return ErrorResponse(InvalidArgument("session must be \"token\" or \"cookie\""));
+  const bool cookie = *session_kind && **session_kind == "cookie";
+  const bool* cookie_mode = &cookie;
   if (!email.ok()) co_return ErrorResponse(email.status());
   if (!password.ok()) co_return ErrorResponse(password.status());
   std::string e = *email;
@@ -69,20 +75,38 @@ asio::awaitable<HttpResponse> Login(ApiContext* ctx, HttpRequest req) {
   auto r = co_await server::RunBlocking(*ctx->workers, std::move(job1));
   if (!r.ok()) co_return ErrorResponse(r.status());
   json::object o;
-  o["token"] = r->token;
   o["expires_at"] = FormatTimestamp(r->expires_at);
   o["user"] = UserJson(r->user);
-  co_return JsonResponse(200, o);
+  if (!*cookie_mode) {
+    o["token"] = r->token;
+    co_return JsonResponse(200, o);
+  }
+  // Browser console: the token goes only into an HttpOnly cookie that scripts cannot read.
+  const std::string csrf = RandomToken(24);
+  o["csrf"] = csrf;
+  HttpResponse resp = JsonResponse(200, o);
+  const std::string max_age = std::to_string(ttl / 1000);
+  const std::string secure = IsHttps(req) ? "; Secure" : "";
+  resp.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" + r->token +
+                                              "; Path=/api/; HttpOnly; SameSite=Strict; Max-Age=" + max_age + secure);
+  resp.headers.emplace_back("Set-Cookie", std::string(kCsrfCookie) + "=" + csrf +
+                                              "; Path=/; SameSite=Strict; Max-Age=" + max_age + secure);
+  resp.headers.emplace_back("Cache-Control", "no-store");
+  co_return resp;
 }
 
 asio::awaitable<HttpResponse> Logout(ApiContext* ctx, HttpRequest req) {
   LINGXI_AUTH_OR_RETURN(user, ctx, req);
-  std::string hash = Sha256Hex(BearerToken(req));
+  bool csrf_failed = false;
+  std::string hash = Sha256Hex(SessionToken(req, &csrf_failed));
   store::Store* store = ctx->store;
   auto job2 = [store, hash]() { return store->WriteSync([hash](store::WriteTx& tx) { return tx.DeleteSession(hash); }); };
   Status s = co_await server::RunBlocking(*ctx->workers, std::move(job2));
   if (!s.ok() && s.code() != StatusCode::kNotFound) co_return ErrorResponse(s);
-  co_return JsonResponse(200, json::object{{"ok", true}});
+  HttpResponse resp = JsonResponse(200, json::object{{"ok", true}});
+  resp.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=; Path=/api/; HttpOnly; SameSite=Strict; Max-Age=0");
+  resp.headers.emplace_back("Set-Cookie", std::string(kCsrfCookie) + "=; Path=/; SameSite=Strict; Max-Age=0");
+  co_return resp;
 }
 
 asio::awaitable<HttpResponse> Me(ApiContext* ctx, HttpRequest req) {
@@ -272,6 +296,19 @@ asio::awaitable<HttpResponse> Reply(ApiContext* ctx, HttpRequest req) {
   co_return JsonResponse(201, o);
 }
 
+// Tells the customer an agent is composing (not stored). The conversation must belong to the
+// agent's account: checked with one store read on the worker pool.
+void RelayAgentTyping(ApiContext* ctx, domain::Id account, domain::Id conversation) {
+  asio::post(*ctx->workers, [ctx, account, conversation] {
+    Status s = ctx->store->Read([&](store::ReadTx& tx) -> Status {
+      return tx.GetConversation(account, conversation).status();
+    });
+    if (!s.ok()) return;
+    json::object t{{"type", "typing"}, {"conversation_id", conversation}, {"sender_type", "agent"}};
+    ctx->hub->SendToConversation(conversation, std::make_shared<const std::string>(json::serialize(t)));
+  });
+}
+
 asio::awaitable<server::WsUpgradeResult> AgentSocket(ApiContext* ctx, HttpRequest req) {
   auto auth = co_await AuthenticateUser(ctx, req);
   if (auto* e = std::get_if<HttpResponse>(&auth)) co_return std::move(*e);
@@ -284,11 +321,20 @@ asio::awaitable<server::WsUpgradeResult> AgentSocket(ApiContext* ctx, HttpReques
     json::object hello{{"type", "hello"}, {"user", UserJson(user)}};
     conn->Send(std::make_shared<const std::string>(json::serialize(hello)));
   };
-  b.on_message = [](const std::shared_ptr<server::WsConnection>& conn, std::string text) {
+  b.on_message = [ctx, account](const std::shared_ptr<server::WsConnection>& conn, std::string text) {
     boost::system::error_code ec;
-    auto v = json::parse(text, ec);
-    if (!ec && v.is_object() && v.as_object().contains("type") && v.as_object().at("type") == "ping") {
+    json::parse_options opt;
+    opt.max_depth = 8;
+    auto v = json::parse(text, ec, {}, opt);
+    if (ec || !v.is_object()) return;
+    const auto& o = v.as_object();
+    const json::value* type = o.if_contains("type");
+    if (!type) return;
+    if (*type == "ping") {
       conn->Send(std::make_shared<const std::string>(R"({"type":"pong"})"));
+    } else if (*type == "typing") {
+      auto id = OptInt(o, "conversation_id");
+      if (id.ok() && *id && **id > 0) RelayAgentTyping(ctx, account, **id);
     }
   };
   b.on_close = [hub, account](const std::shared_ptr<server::WsConnection>& conn) {

@@ -13,11 +13,46 @@ void RegisterRoutes(server::Router& router, ApiContext* ctx) {
   RegisterWidgetRoutes(router, ctx);
   RegisterAgentRoutes(router, ctx);
   RegisterKbRoutes(router, ctx);
+  RegisterFeedbackRoutes(router, ctx);
+}
+
+std::string CookieValue(const server::HttpRequest& req, std::string_view name) {
+  const std::string* header = req.Header("cookie");
+  if (!header) return "";
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    size_t end = rest.find(';');
+    std::string_view pair = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+  }
+  return "";
+}
+
+std::string SessionToken(const server::HttpRequest& req, bool* csrf_failed) {
+  std::string token = BearerToken(req);
+  if (!token.empty()) return token;
+  std::string cookie = CookieValue(req, kSessionCookie);
+  if (cookie.empty()) return "";
+  // A cookie alone proves nothing about who sent the request: require the CSRF token too,
+  // which only a page of our own origin can read.
+  std::string csrf = CookieValue(req, kCsrfCookie);
+  const std::string* sent = req.Header(kCsrfHeader);
+  if (!sent) sent = req.Query("csrf");
+  if (csrf.empty() || !sent || !ConstantTimeEquals(csrf, *sent)) {
+    *csrf_failed = true;
+    return "";
+  }
+  return cookie;
 }
 
 boost::asio::awaitable<std::variant<domain::User, server::HttpResponse>> AuthenticateUser(ApiContext* ctx,
                                                                                          server::HttpRequest req) {
-  std::string token = BearerToken(req);
+  bool csrf_failed = false;
+  std::string token = SessionToken(req, &csrf_failed);
+  if (csrf_failed) co_return ErrorResponse(401, "unauthenticated", "missing or wrong CSRF token");
   if (token.empty()) co_return ErrorResponse(401, "unauthenticated", "missing bearer token");
   if (token.size() > 256) co_return ErrorResponse(401, "unauthenticated", "invalid token");
   store::Store* store = ctx->store;

@@ -38,10 +38,35 @@ void RegisterSystemRoutes(server::Router& router, ApiContext* ctx);
 void RegisterWidgetRoutes(server::Router& router, ApiContext* ctx);
 void RegisterAgentRoutes(server::Router& router, ApiContext* ctx);
 void RegisterKbRoutes(server::Router& router, ApiContext* ctx);
+void RegisterFeedbackRoutes(server::Router& router, ApiContext* ctx);
 
-// Authenticates the agent/admin behind the request's bearer token (a blocking store read
-// on the worker pool). Returns the user, or the 401 response to send.
+// Verifies the customer's conversation token (bearer or ?token=) and, when the route has an
+// {id}, that the token is for that conversation (PermissionDenied otherwise).
+Result<WidgetClaims> AuthorizeCustomer(ApiContext* ctx, const server::HttpRequest& req);
+
+// Console sessions in cookies (see docs/architecture.md, "Console sessions"): the session
+// token in an HttpOnly cookie, plus a readable CSRF cookie that must be echoed in a header
+// (HTTP) or the `csrf` query parameter (WebSocket upgrade).
+inline constexpr const char* kSessionCookie = "lingxi_session";
+inline constexpr const char* kCsrfCookie = "lingxi_csrf";
+inline constexpr const char* kCsrfHeader = "x-lingxi-csrf";
+// The value of cookie `name` in the request's Cookie header, or empty.
+std::string CookieValue(const server::HttpRequest& req, std::string_view name);
+// The agent session token of the request: the bearer token, else the session cookie if the
+// CSRF check passes (sets *csrf_failed otherwise). Empty if none.
+std::string SessionToken(const server::HttpRequest& req, bool* csrf_failed);
+
+// Authenticates the agent/admin behind the request's bearer token, or behind the session
+// cookie when the CSRF header/parameter matches the CSRF cookie (a blocking store read on the
+// worker pool). Returns the user, or the 401 response to send.
 boost::asio::awaitable<std::variant<domain::User, server::HttpResponse>> AuthenticateUser(ApiContext* ctx,
                                                                                          server::HttpRequest req);
+
+// In a coroutine: authenticates the agent or co_returns the 401 response.
+#define LINGXI_AUTH_OR_RETURN(user_var, ctx, req)                                     \
+  auto user_var##_auth = co_await ::lingxi::api::AuthenticateUser(ctx, req);          \
+  if (auto* e = std::get_if<::lingxi::server::HttpResponse>(&user_var##_auth))        \
+    co_return std::move(*e);                                                          \
+  ::lingxi::domain::User user_var = std::get<::lingxi::domain::User>(std::move(user_var##_auth))
 
 }  // namespace lingxi::api

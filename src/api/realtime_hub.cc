@@ -53,6 +53,13 @@ void RealtimeHub::UnsubscribeConversation(domain::Id id, const server::WsConnect
 void RealtimeHub::SubscribeAccount(domain::Id id, const std::shared_ptr<server::WsConnection>& c) { Add(accounts_, id, c); }
 void RealtimeHub::UnsubscribeAccount(domain::Id id, const server::WsConnection* c) { Remove(accounts_, id, c); }
 
+void RealtimeHub::SendToConversation(domain::Id id, std::shared_ptr<const std::string> payload) {
+  Send(ConvShard(id), id, payload);
+}
+void RealtimeHub::SendToAccount(domain::Id id, std::shared_ptr<const std::string> payload) {
+  Send(accounts_, id, payload);
+}
+
 void RealtimeHub::Publish(const conversations::Event& e) {
   using Kind = conversations::Event::Kind;
   // Serialise only for audiences that exist: most turns have a customer socket and no agent

@@ -28,16 +28,7 @@ namespace {
 
 constexpr size_t kMaxContentBytes = 32 * 1024;
 
-// Verifies the customer token and that it is for the conversation in the path (if any).
-Result<WidgetClaims> Authorize(ApiContext* ctx, const HttpRequest& req) {
-  LINGXI_ASSIGN_OR_RETURN(WidgetClaims c, ctx->widget_tokens->Verify(BearerToken(req), NowMillis()));
-  auto it = req.params.find("id");
-  if (it != req.params.end()) {
-    LINGXI_ASSIGN_OR_RETURN(int64_t id, ParseId(it->second, "conversation id"));
-    if (id != c.conversation_id) return PermissionDenied("token is not valid for this conversation");
-  }
-  return c;
-}
+Result<WidgetClaims> Authorize(ApiContext* ctx, const HttpRequest& req) { return AuthorizeCustomer(ctx, req); }
 
 json::object TurnJson(const TurnResult& t) {
   json::object o;
@@ -200,6 +191,12 @@ void OnCustomerFrame(ApiContext* ctx, WidgetClaims c, const std::shared_ptr<serv
   auto type = OptString(o, "type", 32);
   if (!type.ok() || !*type) return SendError(conn, "invalid_argument", "type is required", client_id);
   if (**type == "ping") return SendJson(conn, json::object{{"type", "pong"}});
+  if (**type == "typing") {
+    // Relayed to the account's agents, not stored.
+    json::object t{{"type", "typing"}, {"conversation_id", c.conversation_id}, {"sender_type", "contact"}};
+    ctx->hub->SendToAccount(c.account_id, std::make_shared<const std::string>(json::serialize(t)));
+    return;
+  }
   if (**type != "message") return SendError(conn, "invalid_argument", "unknown frame type", client_id);
   auto content = ReqString(o, "content", kMaxContentBytes);
   if (!content.ok()) return SendError(conn, "invalid_argument", content.status().message(), client_id);
@@ -241,6 +238,16 @@ asio::awaitable<server::WsUpgradeResult> CustomerSocket(ApiContext* ctx, HttpReq
 }
 
 }  // namespace
+
+Result<WidgetClaims> AuthorizeCustomer(ApiContext* ctx, const HttpRequest& req) {
+  LINGXI_ASSIGN_OR_RETURN(WidgetClaims c, ctx->widget_tokens->Verify(BearerToken(req), NowMillis()));
+  auto it = req.params.find("id");
+  if (it != req.params.end()) {
+    LINGXI_ASSIGN_OR_RETURN(int64_t id, ParseId(it->second, "conversation id"));
+    if (id != c.conversation_id) return PermissionDenied("token is not valid for this conversation");
+  }
+  return c;
+}
 
 void RegisterWidgetRoutes(server::Router& router, ApiContext* ctx) {
   router.Add("POST", "/api/v1/widget/conversations", [ctx](HttpRequest r) { return Create(ctx, std::move(r)); });

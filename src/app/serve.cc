@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "api/api.h"
+#include "api/static_api.h"
 #include "app/demo_seed.h"
 #include "core/crypto.h"
 #include "core/log.h"
@@ -103,6 +104,15 @@ int RunServe(const Config& config, const ServeFlags& flags) {
 
   server::Router router;
   api::RegisterRoutes(router, &ctx);
+  api::StaticOptions static_options;
+  static_options.web_dir = api::FindWebDir(config.web_dir);
+  static_options.demo = config.demo;
+  if (static_options.web_dir.empty()) {
+    LOG_WARN("web UI not found (build it with `npm run build` in web/, or set LINGXI_WEB_DIR); serving the API only");
+  } else {
+    LOG_INFO("serving the web UI from {}", static_options.web_dir);
+  }
+  api::RegisterStaticRoutes(router, static_options, &workers);
 
   server::ServerOptions sopt;
   sopt.host = config.host;
@@ -133,11 +143,12 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   std::printf("LISTENING %s\n", base.c_str());
   if (config.demo) {
     std::printf("\n  Lingxi demo is running.\n"
+                "  Console:      %s/console   Demo shop: %s/demo\n"
                 "  API:          %s/api/v1\n"
                 "  Health:       %s/healthz   Metrics: %s/metrics\n"
                 "  Widget token: demo\n"
                 "  Agent login:  agent@demo.lingxi / demo   (demo mode only)\n\n",
-                base.c_str(), base.c_str(), base.c_str());
+                base.c_str(), base.c_str(), base.c_str(), base.c_str(), base.c_str());
   }
   std::fflush(stdout);
 

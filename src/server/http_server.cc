@@ -176,7 +176,13 @@ http::response<http::string_body> ToBeast(const HttpResponse& r, unsigned versio
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
   res.set(http::field::server, "lingxi");
   res.set(http::field::content_type, r.content_type);
-  for (const auto& [k, v] : r.headers) res.set(k, v);
+  for (const auto& [k, v] : r.headers) {
+    if (k == "Set-Cookie") {
+      res.insert(k, v);  // may repeat
+    } else {
+      res.set(k, v);
+    }
+  }
   if (!head) res.body() = r.body;
   res.keep_alive(keep_alive && !r.close);
   res.prepare_payload();

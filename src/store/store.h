@@ -45,6 +45,26 @@ struct ConversationFilter {
   int limit = 50;    // newest first (by last_message_at, then id)
 };
 
+// A customer's thumbs up (+1) / down (-1) on one bot answer; one per message (latest wins).
+struct MessageFeedback {
+  Id account_id = 0;
+  Id message_id = 0;
+  Id conversation_id = 0;
+  int rating = 0;  // +1 or -1
+  int64_t created_at = 0;
+  std::string message_content;  // filled by ListMessageFeedback: the rated answer
+  std::string message_meta;     // its meta JSON (sources, confidence)
+};
+
+// A customer's 1..5 rating of a conversation; one per conversation (latest wins).
+struct ConversationRating {
+  Id account_id = 0;
+  Id conversation_id = 0;
+  int score = 0;  // 1..5
+  std::string comment;
+  int64_t created_at = 0;
+};
+
 class ReadTx {
  public:
   virtual ~ReadTx() = default;
@@ -76,6 +96,10 @@ class ReadTx {
   virtual Result<std::vector<domain::Article>> ListArticles(Id account_id) = 0;
   // Counts (used by /metrics and tests).
   virtual Result<int64_t> CountMessages(Id account_id, Id conversation_id) = 0;
+  // Newest first; rating 0 = both kinds. limit is clamped to 1..500.
+  virtual Result<std::vector<MessageFeedback>> ListMessageFeedback(Id account_id, int rating, int limit) = 0;
+  // Newest first; limit is clamped to 1..500.
+  virtual Result<std::vector<ConversationRating>> ListConversationRatings(Id account_id, int limit) = 0;
 };
 
 class WriteTx : public ReadTx {
@@ -102,6 +126,10 @@ class WriteTx : public ReadTx {
   virtual Result<Id> InsertArticle(const domain::Article& a) = 0;
   virtual Status UpdateArticle(const domain::Article& a) = 0;  // NotFound if absent
   virtual Status DeleteArticle(Id account_id, Id article_id) = 0;  // NotFound if absent
+  // Insert or replace. NotFound unless message_id is a bot message of conversation_id in the account.
+  virtual Status UpsertMessageFeedback(const MessageFeedback& f) = 0;
+  // Insert or replace. NotFound unless the conversation exists in the account.
+  virtual Status UpsertConversationRating(const ConversationRating& r) = 0;
 };
 
 class Store {

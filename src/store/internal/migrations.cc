@@ -123,8 +123,33 @@ CREATE TABLE articles (
 CREATE INDEX articles_account ON articles(account_id, id);
 )sql";
 
+// Customer feedback: thumbs on bot answers and a 1..5 rating per conversation.
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE message_feedback (
+  account_id INTEGER NOT NULL,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  conversation_id INTEGER NOT NULL,
+  rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (account_id, message_id),
+  FOREIGN KEY (account_id, conversation_id) REFERENCES conversations(account_id, id)
+);
+CREATE INDEX message_feedback_recent ON message_feedback(account_id, rating, created_at);
+
+CREATE TABLE conversation_ratings (
+  account_id INTEGER NOT NULL,
+  conversation_id INTEGER NOT NULL,
+  score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+  comment TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (account_id, conversation_id),
+  FOREIGN KEY (account_id, conversation_id) REFERENCES conversations(account_id, id)
+);
+CREATE INDEX conversation_ratings_recent ON conversation_ratings(account_id, created_at);
+)sql";
+
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> kAll = {kMigration1};
+  static const std::vector<const char*> kAll = {kMigration1, kMigration2};
   return kAll;
 }
 

@@ -2,7 +2,7 @@
 // Read() callbacks (as ReadTx&, on a read-only connection) and to Write() jobs (on the
 // writer connection, inside the batch transaction and the job's savepoint).
 // Thread-safety: none; valid only inside the callback it was passed to.
-// Reads are in sqlite_read_tx.cc, mutations in sqlite_write_tx.cc. Private to store/.
+// Reads are in sqlite_read_tx.cc, mutations in sqlite_write_tx.cc, feedback in sqlite_feedback_tx.cc. Private to store/.
 #pragma once
 
 #include "store/internal/sqlite_db.h"
@@ -43,6 +43,8 @@ class SqliteTx final : public WriteTx {
   Result<domain::Article> GetArticle(Id account_id, Id article_id) override;
   Result<std::vector<domain::Article>> ListArticles(Id account_id) override;
   Result<int64_t> CountMessages(Id account_id, Id conversation_id) override;
+  Result<std::vector<MessageFeedback>> ListMessageFeedback(Id account_id, int rating, int limit) override;
+  Result<std::vector<ConversationRating>> ListConversationRatings(Id account_id, int limit) override;
 
   // WriteTx
   Result<Id> InsertAccount(const domain::Account& a) override;
@@ -61,6 +63,8 @@ class SqliteTx final : public WriteTx {
   Result<Id> InsertArticle(const domain::Article& a) override;
   Status UpdateArticle(const domain::Article& a) override;
   Status DeleteArticle(Id account_id, Id article_id) override;
+  Status UpsertMessageFeedback(const MessageFeedback& f) override;
+  Status UpsertConversationRating(const ConversationRating& r) override;
 
  private:
   Db& db_;

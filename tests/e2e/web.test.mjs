@@ -1,0 +1,174 @@
+// Browser tests: the widget on /demo and the console, in Debian's headless Chromium, against
+// the real binary. One story, in order: customer questions (zh + en) → handoff → an agent
+// sees it live, claims and replies → resolve and rating → an admin edits an article and the
+// answer changes → the widget survives a server restart. Screenshots go to test-artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
+
+const ARTIFACTS = process.env.LINGXI_ARTIFACTS || join(process.cwd(), 'test-artifacts');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const WAIT = 15000;
+
+let server, browser, dataDir, customer, agent;
+const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'lingxi-e2e-'));
+  server = await startServer({ dataDir });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const cctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 360, height: 740 } });
+  customer = await cctx.newPage();
+  const actx = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+  agent = await actx.newPage();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function ask(page, text, lang = 'zh') {
+  const before = await page.locator('li.row.bot[data-id]').count();
+  await page.getByRole('textbox', { name: lang === 'zh' ? '消息' : 'Message' }).fill(text);
+  await page.getByRole('button', { name: lang === 'zh' ? '发送' : 'Send', exact: true }).click();
+  const answer = page.locator('li.row.bot[data-id]').nth(before);
+  await answer.waitFor({ timeout: WAIT });
+  return answer;
+}
+
+test('static assets: types, caching, gzip, no traversal', async () => {
+  const w = await fetch(`${server.base}/widget.js`, { headers: { 'Accept-Encoding': 'gzip' } });
+  assert.equal(w.status, 200);
+  assert.match(w.headers.get('content-type'), /javascript/);
+  assert.equal(w.headers.get('content-encoding'), 'gzip');
+  const html = await fetch(`${server.base}/console/inbox`);
+  assert.match(html.headers.get('content-type'), /text\/html/);
+  assert.equal(html.headers.get('cache-control'), 'no-cache');
+  const asset = (await html.text()).match(/\/assets\/[^"]+\.js/)[0];
+  const a = await fetch(server.base + asset);
+  assert.match(a.headers.get('cache-control'), /immutable/);
+  for (const p of ['/..%2f..%2fetc/passwd', '/assets/..%2F..%2F..%2Fetc%2Fpasswd', '/.hidden', '/%2e%2e/%2e%2e/etc/passwd']) {
+    const r = await fetch(server.base + p);
+    assert.equal(r.status, 404, p);
+  }
+  const root = await fetch(`${server.base}/`, { redirect: 'manual' });
+  assert.equal(root.status, 302);
+});
+
+test('customer asks in Chinese and English and gets grounded answers', async () => {
+  await customer.goto(`${server.base}/demo`);
+  await customer.getByRole('button', { name: '在线客服' }).click();
+  const zh = await ask(customer, '退款多久到账');
+  await assert.doesNotReject(zh.locator('.sources', { hasText: '来自：' }).waitFor({ timeout: WAIT }));
+  assert.match(await zh.locator('.bubble').innerText(), /退款/);
+  const en = await ask(customer, 'How long does a refund take?');
+  await en.locator('.sources').waitFor({ timeout: WAIT });
+  assert.match(await en.locator('.bubble').innerText(), /refund/i);
+  // Thumbs down on the English answer (visible to admins later).
+  await en.getByRole('button', { name: '没帮助' }).click();
+  await assert.doesNotReject(en.locator('button[aria-pressed="true"]').waitFor({ timeout: WAIT }));
+  await shot(customer, 'widget-answers-360px');
+});
+
+test('agent sees the handoff live, claims and replies; customer sees it live', async () => {
+  await agent.goto(`${server.base}/console`);
+  await agent.getByLabel('Email').fill('agent@demo.lingxi');
+  await agent.getByLabel('Password').fill('demo');
+  await agent.getByRole('button', { name: 'Log in' }).click();
+  await agent.getByRole('tab', { name: /Queued/ }).click();
+  // The session token is not readable by scripts.
+  assert.ok(!(await agent.evaluate(() => document.cookie)).includes('lingxi_session'));
+
+  await customer.getByRole('button', { name: '转人工' }).click();
+  await customer.locator('[data-status="queued"]').waitFor({ timeout: WAIT });
+  const { conversationId } = await customer.evaluate(() => JSON.parse(localStorage.getItem('lingxi:demo')));
+
+  const row = agent.locator(`button[data-conversation="${conversationId}"]`);
+  await row.waitFor({ timeout: WAIT });  // appeared without a reload
+  await row.click();
+  await agent.getByText('Handoff summary').waitFor({ timeout: WAIT });
+  await agent.getByRole('button', { name: 'Claim' }).click();
+  await customer.locator('[data-status="assigned"]').waitFor({ timeout: WAIT });
+  await agent.getByRole('textbox', { name: 'Reply' }).fill('您好，我是人工客服，正在为您查询退款进度。');
+  await agent.getByRole('button', { name: 'Send', exact: true }).click();
+  await customer.locator('li.row.agent', { hasText: '正在为您查询退款进度' }).waitFor({ timeout: WAIT });
+  await shot(agent, 'console-conversation');
+  await shot(customer, 'widget-agent-reply');
+});
+
+test('agent resolves and the customer rates', async () => {
+  await agent.getByRole('button', { name: 'Resolve' }).click();
+  await customer.getByRole('button', { name: '5 星' }).click();
+  await customer.getByText('感谢您的评价').waitFor({ timeout: WAIT });
+  await shot(customer, 'widget-rated');
+  await agent.getByRole('tab', { name: 'Answer feedback' }).click();
+  await agent.getByText('#' + (await customer.evaluate(() => JSON.parse(localStorage.getItem('lingxi:demo')).conversationId)) + ':').waitFor({ timeout: WAIT });
+  assert.ok(await agent.locator('.feedback li.card').count() >= 1, 'thumbs-down answer listed');
+  await shot(agent, 'console-feedback');
+});
+
+test('admin edits an article and the bot answer changes', async () => {
+  await agent.getByRole('tab', { name: 'Knowledge base' }).click();
+  const q = 'How long does a refund take?';
+  await agent.getByRole('textbox', { name: 'Try it' }).fill(q);
+  await agent.getByRole('button', { name: 'Try it' }).click();
+  const result = agent.getByTestId('try-result');
+  await result.waitFor({ timeout: WAIT });
+  const top = (await result.locator('ol li').first().innerText()).split(' — ')[0];
+  await agent.getByRole('button', { name: `Edit ${top}` }).click();
+  const body = agent.getByLabel('Body (Markdown)');
+  const marker = 'Refunds now arrive within 2 hours (updated policy E2E).';
+  await body.fill(marker);
+  await agent.getByRole('button', { name: 'Save' }).click();
+  await agent.getByRole('button', { name: 'Save' }).waitFor({ state: 'detached', timeout: WAIT });
+  await agent.getByRole('button', { name: 'Try it' }).click();
+  await result.getByText('within 2 hours').waitFor({ timeout: WAIT });
+  await shot(agent, 'console-kb');
+
+  const ctx = await browser.newContext({ locale: 'en-US' });
+  const fresh = await ctx.newPage();
+  await fresh.goto(`${server.base}/demo`);
+  await fresh.getByRole('button', { name: 'Chat' }).click();
+  const answer = await ask(fresh, q, 'en');
+  assert.match(await answer.innerText(), /within 2 hours/);
+  await shot(fresh, 'widget-en-updated-answer');
+  await ctx.close();
+});
+
+test('widget survives a server restart without losing the thread', async () => {
+  const ids = async () => customer.locator('li.row[data-id]').evaluateAll((els) => els.map((e) => Number(e.dataset.id)));
+  const beforeIds = await ids();
+  const port = server.port;
+  await server.stop();
+  await customer.locator('[role="status"]', { hasText: '重连' }).waitFor({ timeout: WAIT });
+  server = await startServer({ dataDir, port });
+  // A customer message after the restart reaches the server and the history is intact.
+  const answer = await ask(customer, '怎么开发票');
+  await answer.locator('.sources').waitFor({ timeout: WAIT });
+  // The console's cookie session is stored server-side, so it survives the restart too.
+  const meStatus = await agent.evaluate(async () => {
+    const r = await fetch('/api/v1/auth/me', { headers: { 'X-Lingxi-CSRF': document.cookie.match(/lingxi_csrf=([^;]+)/)?.[1] || '' } });
+    return r.status;
+  });
+  assert.equal(meStatus, 200, 'console session survives the restart');
+  const afterIds = await ids();
+  assert.deepEqual(afterIds.slice(0, beforeIds.length), beforeIds, 'no message lost');
+  assert.equal(new Set(afterIds).size, afterIds.length, 'no duplicates');
+  // Reload: the thread comes back from the server.
+  await customer.reload();
+  await customer.getByRole('button', { name: '在线客服' }).click();
+  await customer.locator(`li.row[data-id="${afterIds[afterIds.length - 1]}"]`).waitFor({ timeout: WAIT });
+  assert.deepEqual(await ids(), afterIds);
+  await shot(customer, 'widget-after-restart-reload');
+});

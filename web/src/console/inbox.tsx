@@ -1,0 +1,125 @@
+// Inbox: conversation lists by tab, the thread, the customer sidebar, claim / reply / resolve.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { renderText } from '../shared/markdown';
+import { mergeMessages, type Conversation, type Message } from '../shared/types';
+import { api } from './api';
+import type { Strings } from './i18n';
+
+export type Tab = 'queued' | 'mine' | 'open' | 'resolved';
+export interface User { id: number; name: string; email: string; role: string }
+
+export function inTab(c: Conversation, tab: Tab, me: User): boolean {
+  if (tab === 'queued') return c.status === 'queued';
+  if (tab === 'mine') return c.status === 'assigned' && c.assignee_id === me.id;
+  if (tab === 'open') return c.status !== 'resolved';
+  return c.status === 'resolved';
+}
+
+export const tabQuery: Record<Tab, string> = {
+  queued: 'status=queued', mine: 'status=assigned&assignee=me', open: 'status=open', resolved: 'status=resolved',
+};
+
+interface Detail extends Conversation { contact?: any; messages: Message[] }
+
+export function ConversationView({ id, t, me, live, typing }: { id: number; t: Strings; me: User; live: Message[]; typing: boolean }) {
+  const [detail, setDetail] = useState<Detail | null>(null);
+  const [contact, setContact] = useState<any>(null);
+  const [reply, setReply] = useState('');
+  const [error, setError] = useState('');
+  const logRef = useRef<HTMLDivElement>(null);
+  const lastTyping = useRef(0);
+
+  const load = async () => {
+    const d = await api<Detail>(`/api/v1/conversations/${id}`);
+    setDetail(d);
+    api(`/api/v1/contacts/${d.contact_id}`).then(setContact, () => setContact(null));
+  };
+  useEffect(() => { setDetail(null); setReply(''); load().catch((e) => setError(e.message)); }, [id]);
+  const messages = detail ? mergeMessages(detail.messages, live.filter((m) => m.conversation_id === id)) : [];
+  useEffect(() => { if (logRef.current) logRef.current.scrollTop = logRef.current.scrollHeight; }, [messages.length, typing]);
+
+  const act = async (path: string, body?: unknown) => {
+    setError('');
+    try {
+      await api(`/api/v1/conversations/${id}/${path}`, { method: 'POST', body: body ?? {} });
+      await load();
+    } catch (e: any) { setError(e.message); }
+  };
+  const send = async () => {
+    const content = reply.trim();
+    if (!content) return;
+    setReply('');
+    await act('messages', { content });
+  };
+  const suggest = async () => {
+    const last = [...messages].reverse().find((m) => m.sender_type === 'contact');
+    if (!last) return;
+    const r = await api(`/api/v1/kb/search?q=${encodeURIComponent(last.content)}&limit=3`).catch(() => null);
+    if (r?.bot?.reply && r.bot.meta?.action === 'answer') setReply(r.bot.reply);
+    else if (r?.results?.[0]) setReply(r.results[0].body);
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); return; }
+    const now = Date.now();
+    if (now - lastTyping.current > 2500) {
+      lastTyping.current = now;
+      window.dispatchEvent(new CustomEvent('lingxi-typing', { detail: id }));
+    }
+  };
+
+  if (!detail) return <div class="thread empty">{error || '…'}</div>;
+  const status = messages.length && detail ? detail.status : 'bot';
+  return (
+    <div class="convo">
+      <div class="thread">
+        <div class="thread-head">
+          <strong>#{detail.id}</strong>
+          <span class={`pill ${detail.status}`}>{t.status[detail.status]}</span>
+          <span class="grow" />
+          {(detail.status === 'queued' || detail.status === 'bot' || (detail.status === 'assigned' && detail.assignee_id !== me.id)) &&
+            <button onClick={() => act('assign')}>{t.claim}</button>}
+          {status !== 'resolved' && <button onClick={() => act('resolve')}>{t.resolve}</button>}
+        </div>
+        {detail.handoff_summary && (
+          <div class="summary" aria-label={t.handoff}><strong>{t.handoff}</strong><div>{renderText(detail.handoff_summary)}</div></div>
+        )}
+        <div class="messages" ref={logRef} role="log" aria-label={t.inbox}>
+          {messages.map((m) => (
+            <div key={m.id} class={`msg ${m.sender_type}`} data-sender={m.sender_type}>
+              <div class="who">{m.sender_type === 'agent' && m.meta?.agent_name ? m.meta.agent_name : t[m.sender_type]}
+                <span class="time">{new Date(m.created_at_ms).toLocaleTimeString()}</span></div>
+              <div class="bubble">{renderText(m.content)}</div>
+              {m.sender_type === 'bot' && (m.meta?.sources?.length ?? 0) > 0 && (
+                <div class="sources">{t.sources}{m.meta!.sources!.map((s) => `${s.title} (${s.score.toFixed(1)})`).join('、')}
+                  {m.meta?.confidence !== undefined && ` · ${Math.round(m.meta.confidence * 100)}%`}</div>
+              )}
+            </div>
+          ))}
+          {typing && <div class="typing">{t.contact} …</div>}
+        </div>
+        {error && <div class="error" role="alert">{error}</div>}
+        <div class="composer">
+          <textarea aria-label={t.reply} value={reply} placeholder={`${t.reply} (Ctrl+Enter)`}
+            onInput={(e) => setReply((e.target as HTMLTextAreaElement).value)} onKeyDown={onKey} />
+          <div class="composer-actions">
+            <button class="secondary" onClick={suggest}>{t.suggest}</button>
+            <button onClick={send} disabled={!reply.trim()}>{t.send}</button>
+          </div>
+        </div>
+      </div>
+      <aside class="sidebar" aria-label={t.customer}>
+        <h3>{t.customer}</h3>
+        {contact ? (
+          <>
+            <div class="contact-name">{contact.name || `#${contact.id}`}</div>
+            {contact.email && <div>{contact.email}</div>}
+            <h4>{t.identities}</h4>
+            <ul>{(contact.identities || []).map((i: any) => <li key={i.id}>{i.channel}: {i.external_id}</li>)}</ul>
+            <h4>{t.history}</h4>
+            <ul>{(contact.conversations || []).map((c: any) => <li key={c.id}>#{c.id} · {t.status[c.status]}</li>)}</ul>
+          </>
+        ) : '…'}
+      </aside>
+    </div>
+  );
+}
