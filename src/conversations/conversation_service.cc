@@ -229,6 +229,21 @@ Result<std::shared_ptr<ConversationService::State>> ConversationService::Acquire
   return st;
 }
 
+Result<std::shared_ptr<ConversationService::State>> ConversationService::AcquireLoaded(
+    Id account_id, Id conversation_id, std::unique_lock<std::mutex>* lock) {
+  LINGXI_ASSIGN_OR_RETURN(std::shared_ptr<State> st, Acquire(conversation_id));
+  std::unique_lock held(st->mu);
+  if (!st->loaded || st->conv.account_id != account_id) {
+    if (Status s = Load(*st, account_id, conversation_id); !s.ok()) {
+      held.unlock();
+      if (s.code() == StatusCode::kNotFound) Forget(conversation_id);
+      return s;
+    }
+  }
+  *lock = std::move(held);
+  return st;
+}
+
 void ConversationService::Forget(Id conversation_id) {
   Shard& shard = shards_[static_cast<size_t>(conversation_id) % kShards];
   std::lock_guard lock(shard.mu);
@@ -300,17 +315,10 @@ std::shared_ptr<ConversationService::State> ConversationService::Peek(Id convers
 }
 
 Status ConversationService::Preload(Id account_id, Id conversation_id, Id contact_id) {
-  auto acquired = Acquire(conversation_id);
-  if (!acquired.ok()) return acquired.status();
-  std::shared_ptr<State> st = *acquired;
-  std::unique_lock lock(st->mu);
-  if (!st->loaded || st->conv.account_id != account_id) {
-    if (Status s = Load(*st, account_id, conversation_id); !s.ok()) {
-      lock.unlock();
-      if (s.code() == StatusCode::kNotFound) Forget(conversation_id);
-      return s;
-    }
-  }
+  std::unique_lock<std::mutex> lock;
+  auto locked = AcquireLoaded(account_id, conversation_id, &lock);
+  if (!locked.ok()) return locked.status();
+  std::shared_ptr<State> st = *locked;
   if (st->conv.contact_id != contact_id) return PermissionDenied("this conversation belongs to another contact");
   lock.unlock();
   if (!bot_->Ready(account_id)) (void)bot_->Decide(account_id, bot::TurnInput{"hi", {}, {}, ""});
@@ -336,17 +344,10 @@ bool ConversationService::TryPostCustomerMessage(Id account_id, Id conversation_
 void ConversationService::PostCustomerMessage(Id account_id, Id conversation_id, Id contact_id, std::string content,
                                               TurnCallback done) {
   if (Status s = ValidateContent(content); !s.ok()) return done(s);
-  auto acquired = Acquire(conversation_id);
-  if (!acquired.ok()) return done(acquired.status());
-  std::shared_ptr<State> st = *acquired;
-  std::unique_lock lock(st->mu);
-  if (!st->loaded || st->conv.account_id != account_id) {
-    if (Status s = Load(*st, account_id, conversation_id); !s.ok()) {
-      lock.unlock();
-      if (s.code() == StatusCode::kNotFound) Forget(conversation_id);
-      return done(s);
-    }
-  }
+  std::unique_lock<std::mutex> lock;
+  auto locked = AcquireLoaded(account_id, conversation_id, &lock);
+  if (!locked.ok()) return done(locked.status());
+  std::shared_ptr<State> st = *locked;
   CustomerTurnLocked(*st, st, account_id, conversation_id, contact_id, std::move(content), std::move(done));
 }
 
@@ -409,17 +410,10 @@ void ConversationService::CustomerTurnLocked(State& stref, const std::shared_ptr
 }
 
 void ConversationService::RequestHuman(Id account_id, Id conversation_id, Id contact_id, TurnCallback done) {
-  auto acquired = Acquire(conversation_id);
-  if (!acquired.ok()) return done(acquired.status());
-  std::shared_ptr<State> st = *acquired;
-  std::unique_lock lock(st->mu);
-  if (!st->loaded || st->conv.account_id != account_id) {
-    if (Status s = Load(*st, account_id, conversation_id); !s.ok()) {
-      lock.unlock();
-      if (s.code() == StatusCode::kNotFound) Forget(conversation_id);
-      return done(s);
-    }
-  }
+  std::unique_lock<std::mutex> lock;
+  auto locked = AcquireLoaded(account_id, conversation_id, &lock);
+  if (!locked.ok()) return done(locked.status());
+  std::shared_ptr<State> st = *locked;
   if (st->conv.contact_id != contact_id) return done(PermissionDenied("this conversation belongs to another contact"));
   auto turn = std::make_shared<TurnResult>();
   if (st->conv.status == ConversationStatus::kQueued || st->conv.status == ConversationStatus::kAssigned) {
@@ -452,17 +446,10 @@ void ConversationService::PostAgentMessage(Id account_id, Id conversation_id, co
                                            std::string content, TurnCallback done) {
   if (Status s = ValidateContent(content); !s.ok()) return done(s);
   if (agent.account_id != account_id) return done(NotFound("conversation not found"));
-  auto acquired = Acquire(conversation_id);
-  if (!acquired.ok()) return done(acquired.status());
-  std::shared_ptr<State> st = *acquired;
-  std::unique_lock lock(st->mu);
-  if (!st->loaded || st->conv.account_id != account_id) {
-    if (Status s = Load(*st, account_id, conversation_id); !s.ok()) {
-      lock.unlock();
-      if (s.code() == StatusCode::kNotFound) Forget(conversation_id);
-      return done(s);
-    }
-  }
+  std::unique_lock<std::mutex> lock;
+  auto locked = AcquireLoaded(account_id, conversation_id, &lock);
+  if (!locked.ok()) return done(locked.status());
+  std::shared_ptr<State> st = *locked;
   const int64_t now = NowMillis();
   bool status_changed = false;
   if (st->conv.status != ConversationStatus::kAssigned) {
@@ -483,17 +470,10 @@ void ConversationService::PostAgentMessage(Id account_id, Id conversation_id, co
 }
 
 void ConversationService::Assign(Id account_id, Id conversation_id, Id assignee_id, ConversationCallback done) {
-  auto acquired = Acquire(conversation_id);
-  if (!acquired.ok()) return done(acquired.status());
-  std::shared_ptr<State> st = *acquired;
-  std::unique_lock lock(st->mu);
-  if (!st->loaded || st->conv.account_id != account_id) {
-    if (Status s = Load(*st, account_id, conversation_id); !s.ok()) {
-      lock.unlock();
-      if (s.code() == StatusCode::kNotFound) Forget(conversation_id);
-      return done(s);
-    }
-  }
+  std::unique_lock<std::mutex> lock;
+  auto locked = AcquireLoaded(account_id, conversation_id, &lock);
+  if (!locked.ok()) return done(locked.status());
+  std::shared_ptr<State> st = *locked;
   domain::User assignee;
   Status rs = store_->Read([&](store::ReadTx& tx) -> Status {
     LINGXI_ASSIGN_OR_RETURN(assignee, tx.GetUser(account_id, assignee_id));
@@ -513,17 +493,10 @@ void ConversationService::Assign(Id account_id, Id conversation_id, Id assignee_
 }
 
 void ConversationService::Resolve(Id account_id, Id conversation_id, ConversationCallback done) {
-  auto acquired = Acquire(conversation_id);
-  if (!acquired.ok()) return done(acquired.status());
-  std::shared_ptr<State> st = *acquired;
-  std::unique_lock lock(st->mu);
-  if (!st->loaded || st->conv.account_id != account_id) {
-    if (Status s = Load(*st, account_id, conversation_id); !s.ok()) {
-      lock.unlock();
-      if (s.code() == StatusCode::kNotFound) Forget(conversation_id);
-      return done(s);
-    }
-  }
+  std::unique_lock<std::mutex> lock;
+  auto locked = AcquireLoaded(account_id, conversation_id, &lock);
+  if (!locked.ok()) return done(locked.status());
+  std::shared_ptr<State> st = *locked;
   const int64_t now = NowMillis();
   auto turn = std::make_shared<TurnResult>();
   bool was_resolved = st->conv.status == ConversationStatus::kResolved;

@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,9 @@ class ConversationService {
   struct Shard;
   Result<std::shared_ptr<State>> Acquire(Id conversation_id);
   std::shared_ptr<State> Peek(Id conversation_id) const;
+  // Acquire() + lock + load from the store if not cached (or cached for another account).
+  // On success `*lock` holds the state's mutex.
+  Result<std::shared_ptr<State>> AcquireLoaded(Id account_id, Id conversation_id, std::unique_lock<std::mutex>* lock);
   void CustomerTurnLocked(State& st, const std::shared_ptr<State>& st_ptr, Id account_id, Id conversation_id,
                           Id contact_id, std::string content, TurnCallback done);
   Status Load(State& st, Id account_id, Id conversation_id);
