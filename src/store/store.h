@@ -113,6 +113,8 @@ class WriteTx : public ReadTx {
   virtual Status InsertSession(const domain::Session& s) = 0;
   virtual Status DeleteSession(std::string_view token_hash) = 0;
   virtual Status DeleteExpiredSessions(int64_t now_millis) = 0;
+  // Logs a user out everywhere (deactivation, password reset). Idempotent.
+  virtual Status DeleteUserSessions(Id account_id, Id user_id) = 0;
   virtual Result<Id> InsertInbox(const domain::Inbox& i) = 0;
   virtual Result<Id> InsertContact(const domain::Contact& c) = 0;
   virtual Status UpdateContact(const domain::Contact& c) = 0;  // name, email

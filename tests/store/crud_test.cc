@@ -82,6 +82,26 @@ TEST_F(StoreTest, SessionLifecycle) {
   EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument) << bad.ToString();
 }
 
+TEST_F(StoreTest, DeleteUserSessionsLogsOneUserOutEverywhere) {
+  Seed s = MakeTenant("acme");
+  Seed other = MakeTenant("other");
+  ASSERT_TRUE(TryWrite([&](WriteTx& tx) -> Status {
+                LINGXI_RETURN_IF_ERROR(tx.InsertSession({"a1", s.user, s.account, 9000}));
+                LINGXI_RETURN_IF_ERROR(tx.InsertSession({"a2", s.user, s.account, 9000}));
+                return tx.InsertSession({"b1", other.user, other.account, 9000});
+              }).ok());
+  // The wrong account for this user id deletes nothing.
+  ASSERT_TRUE(TryWrite([&](WriteTx& tx) { return tx.DeleteUserSessions(other.account, s.user); }).ok());
+  EXPECT_TRUE(ReadValue<domain::Session>([](ReadTx& tx) { return tx.FindSession("a1"); }).ok());
+  ASSERT_TRUE(TryWrite([&](WriteTx& tx) { return tx.DeleteUserSessions(s.account, s.user); }).ok());
+  for (const char* h : {"a1", "a2"})
+    EXPECT_EQ(ReadValue<domain::Session>([h](ReadTx& tx) { return tx.FindSession(h); }).status().code(),
+              StatusCode::kNotFound);
+  EXPECT_TRUE(ReadValue<domain::Session>([](ReadTx& tx) { return tx.FindSession("b1"); }).ok());
+  // Idempotent.
+  EXPECT_TRUE(TryWrite([&](WriteTx& tx) { return tx.DeleteUserSessions(s.account, s.user); }).ok());
+}
+
 TEST_F(StoreTest, InboxContactIdentityRoundTrip) {
   Seed s = MakeTenant("acme");
   auto inbox = ReadValue<domain::Inbox>([](ReadTx& tx) { return tx.FindInboxByWidgetToken("acme-token"); });

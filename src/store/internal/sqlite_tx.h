@@ -53,6 +53,7 @@ class SqliteTx final : public WriteTx {
   Status InsertSession(const domain::Session& s) override;
   Status DeleteSession(std::string_view token_hash) override;
   Status DeleteExpiredSessions(int64_t now_millis) override;
+  Status DeleteUserSessions(Id account_id, Id user_id) override;
   Result<Id> InsertInbox(const domain::Inbox& i) override;
   Result<Id> InsertContact(const domain::Contact& c) override;
   Status UpdateContact(const domain::Contact& c) override;

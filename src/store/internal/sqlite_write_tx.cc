@@ -80,6 +80,12 @@ Status SqliteTx::DeleteExpiredSessions(int64_t now_millis) {
   return stmt.Exec();
 }
 
+Status SqliteTx::DeleteUserSessions(Id account_id, Id user_id) {
+  LINGXI_ASSIGN_OR_RETURN(Stmt stmt, db_.Prepare("DELETE FROM sessions WHERE account_id = ?1 AND user_id = ?2"));
+  stmt.Bind(1, account_id).Bind(2, user_id);
+  return stmt.Exec();
+}
+
 Result<Id> SqliteTx::InsertInbox(const domain::Inbox& i) {
   LINGXI_ASSIGN_OR_RETURN(Stmt stmt, db_.Prepare(
       "INSERT INTO inboxes(account_id, name, channel, widget_token, created_at) "
