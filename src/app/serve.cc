@@ -1,6 +1,10 @@
 #include "app/serve.h"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -22,6 +26,21 @@
 namespace lingxi::app {
 
 namespace asio = boost::asio;
+
+namespace {
+
+// Stops the loop once every connection has closed, or when `limit` has passed.
+asio::awaitable<void> DrainThenStop(server::HttpServer* http, asio::io_context* ioc, std::chrono::milliseconds limit) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (http->active_connections() != 0 && std::chrono::steady_clock::now() < until) {
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  ioc->stop();
+}
+
+}  // namespace
 
 std::string DatabasePath(const Config& config) {
   return (std::filesystem::path(config.data_dir) / "lingxi.db").string();
@@ -153,28 +172,14 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   std::fflush(stdout);
 
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  asio::steady_timer deadline(ioc);
   signals.async_wait([&](const boost::system::error_code& e, int sig) {
     if (e) return;
     LOG_INFO("signal {} received: shutting down", sig);
     ready = false;
     http.Stop();
     hub.CloseAll();
-    // Give in-flight requests and close handshakes a moment, then stop the loop.
-    deadline.expires_after(std::chrono::seconds(3));
-    deadline.async_wait([&](const boost::system::error_code&) { ioc.stop(); });
-    asio::post(ioc, [&] {
-      auto poll = std::make_shared<std::function<void()>>();
-      *poll = [&, poll] {
-        if (http.active_connections() == 0) {
-          ioc.stop();
-          return;
-        }
-        auto t = std::make_shared<asio::steady_timer>(ioc, std::chrono::milliseconds(20));
-        t->async_wait([t, poll](const boost::system::error_code&) { (*poll)(); });
-      };
-      (*poll)();
-    });
+    // Give in-flight requests and close handshakes up to 3 s, then stop the loop.
+    asio::co_spawn(ioc, DrainThenStop(&http, &ioc, std::chrono::seconds(3)), asio::detached);
   });
 
   std::vector<std::thread> threads;
