@@ -14,6 +14,7 @@ void RegisterRoutes(server::Router& router, ApiContext* ctx) {
   RegisterAgentRoutes(router, ctx);
   RegisterKbRoutes(router, ctx);
   RegisterFeedbackRoutes(router, ctx);
+  RegisterUserRoutes(router, ctx);
 }
 
 std::string CookieValue(const server::HttpRequest& req, std::string_view name) {

@@ -39,6 +39,7 @@ void RegisterWidgetRoutes(server::Router& router, ApiContext* ctx);
 void RegisterAgentRoutes(server::Router& router, ApiContext* ctx);
 void RegisterKbRoutes(server::Router& router, ApiContext* ctx);
 void RegisterFeedbackRoutes(server::Router& router, ApiContext* ctx);
+void RegisterUserRoutes(server::Router& router, ApiContext* ctx);
 
 // Verifies the customer's conversation token (bearer or ?token=) and, when the route has an
 // {id}, that the token is for that conversation (PermissionDenied otherwise).

@@ -146,6 +146,39 @@ test('admin edits an article and the bot answer changes', async () => {
   await ctx.close();
 });
 
+test('admin creates an agent, who logs in without admin pages; deactivation logs them out', async () => {
+  await agent.getByRole('tab', { name: 'Agents' }).click();
+  const form = agent.locator('form[aria-label="New agent"]');
+  await form.getByLabel('Email').fill('zhou@demo.lingxi');
+  await form.getByLabel('Name').fill('Zhou');
+  await form.getByLabel('Password').fill('zhou-pass-123');
+  await form.getByRole('button', { name: 'Create' }).click();
+  const row = agent.locator('tr[data-user="zhou@demo.lingxi"]');
+  await row.waitFor({ timeout: WAIT });
+  await shot(agent, 'console-agents');
+
+  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+  const zhou = await ctx.newPage();
+  await zhou.goto(`${server.base}/console`);
+  await zhou.getByLabel('Email').fill('zhou@demo.lingxi');
+  await zhou.getByLabel('Password').fill('zhou-pass-123');
+  await zhou.getByRole('button', { name: 'Log in' }).click();
+  await zhou.getByRole('tab', { name: /Queued/ }).waitFor({ timeout: WAIT });
+  assert.equal(await zhou.getByRole('tab', { name: 'Agents' }).count(), 0, 'no Agents page for the agent role');
+  // The server enforces the role, not only the UI.
+  const status = await zhou.evaluate(async () => {
+    const csrf = document.cookie.match(/lingxi_csrf=([^;]+)/)[1];
+    return (await fetch('/api/v1/users', { headers: { 'X-Lingxi-CSRF': csrf } })).status;
+  });
+  assert.equal(status, 403);
+
+  await row.getByRole('button', { name: 'Deactivate' }).click();
+  await row.getByText('Deactivated').waitFor({ timeout: WAIT });
+  await zhou.reload();
+  await zhou.getByRole('button', { name: 'Log in' }).waitFor({ timeout: WAIT });
+  await ctx.close();
+});
+
 test('widget survives a server restart without losing the thread', async () => {
   const ids = async () => customer.locator('li.row[data-id]').evaluateAll((els) => els.map((e) => Number(e.dataset.id)));
   const beforeIds = await ids();

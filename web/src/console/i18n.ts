@@ -13,6 +13,10 @@ const zh = {
   tryIt: '试一试', tryPlaceholder: '输入客户可能会问的问题', botWould: '机器人会回答', matches: '匹配的文章', score: '得分',
   noAnswer: '（机器人会转人工）', thumbsDown: '被点踩的回答', ratings: '会话评分', none: '暂无',
   online: '实时连接正常', offline: '连接中断，正在重连…', sound: '提醒', adminOnly: '仅管理员可编辑', preview: '预览',
+  agents: '客服账号', newAgent: '新建客服', name: '姓名', role: '角色', state: '状态', create: '创建',
+  roles: { agent: '客服', admin: '管理员' } as Record<string, string>, active: '启用', inactive: '已停用',
+  deactivate: '停用', activate: '启用', resetPassword: '重置密码', newPassword: '新密码（至少 8 位）',
+  transfer: '转接', me: '我', agentCreated: '已创建', passwordReset: '密码已重置，该客服需重新登录', saved: '已保存',
 };
 const en: typeof zh = {
   product: 'Lingxi · Agent console',
@@ -29,6 +33,10 @@ const en: typeof zh = {
   tryIt: 'Try it', tryPlaceholder: 'A question a customer might ask', botWould: 'The bot would answer', matches: 'Matched articles', score: 'score',
   noAnswer: '(the bot would hand off)', thumbsDown: 'Thumbs-down answers', ratings: 'Conversation ratings', none: 'None yet',
   online: 'Live', offline: 'Connection lost, reconnecting…', sound: 'Alerts', adminOnly: 'Admins only', preview: 'Preview',
+  agents: 'Agents', newAgent: 'New agent', name: 'Name', role: 'Role', state: 'Status', create: 'Create',
+  roles: { agent: 'Agent', admin: 'Admin' }, active: 'Active', inactive: 'Deactivated',
+  deactivate: 'Deactivate', activate: 'Activate', resetPassword: 'Reset password', newPassword: 'New password (8+ characters)',
+  transfer: 'Transfer', me: 'me', agentCreated: 'Created', passwordReset: 'Password reset; the agent must log in again', saved: 'Saved',
 };
 export type Strings = typeof zh;
 export function initialLang(): 'zh' | 'en' {

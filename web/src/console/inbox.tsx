@@ -6,7 +6,7 @@ import { api } from './api';
 import type { Strings } from './i18n';
 
 export type Tab = 'queued' | 'mine' | 'open' | 'resolved';
-export interface User { id: number; name: string; email: string; role: string }
+export interface User { id: number; name: string; email: string; role: string; active?: boolean }
 
 export function inTab(c: Conversation, tab: Tab, me: User): boolean {
   if (tab === 'queued') return c.status === 'queued';
@@ -26,6 +26,7 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
   const [contact, setContact] = useState<any>(null);
   const [reply, setReply] = useState('');
   const [error, setError] = useState('');
+  const [agents, setAgents] = useState<User[]>([]);
   const logRef = useRef<HTMLDivElement>(null);
   const lastTyping = useRef(0);
 
@@ -35,6 +36,7 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
     api(`/api/v1/contacts/${d.contact_id}`).then(setContact, () => setContact(null));
   };
   useEffect(() => { setDetail(null); setReply(''); load().catch((e) => setError(e.message)); }, [id]);
+  useEffect(() => { api<{ agents: User[] }>('/api/v1/agents').then((r) => setAgents(r.agents), () => setAgents([])); }, []);
   const messages = detail ? mergeMessages(detail.messages, live.filter((m) => m.conversation_id === id)) : [];
   useEffect(() => { if (logRef.current) logRef.current.scrollTop = logRef.current.scrollHeight; }, [messages.length, typing]);
 
@@ -78,6 +80,15 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
           <span class="grow" />
           {(detail.status === 'queued' || detail.status === 'bot' || (detail.status === 'assigned' && detail.assignee_id !== me.id)) &&
             <button onClick={() => act('assign')}>{t.claim}</button>}
+          {detail.status !== 'resolved' && agents.length > 1 && (
+            <select aria-label={t.transfer} value="" onChange={(e) => {
+              const v = Number((e.target as HTMLSelectElement).value);
+              if (v) act('assign', { assignee_id: v });
+            }}>
+              <option value="">{t.transfer}…</option>
+              {agents.filter((a) => a.id !== detail.assignee_id).map((a) => <option key={a.id} value={a.id}>{a.name}{a.id === me.id ? ` (${t.me})` : ''}</option>)}
+            </select>
+          )}
           {status !== 'resolved' && <button onClick={() => act('resolve')}>{t.resolve}</button>}
         </div>
         {detail.handoff_summary && (

@@ -66,5 +66,8 @@ input, textarea { font: inherit; padding: 6px 8px; border: 1px solid #cbd5e1; bo
 .preview { font-size: 12px; background: #f8fafc; border-radius: 6px; padding: 6px; max-height: 120px; overflow: auto; }
 .tryit h3, .tryit h4 { margin: 4px 0; }
 .feedback ul { list-style: none; padding: 0; display: flex; flex-direction: column; gap: 8px; }
+.agents { overflow: auto; } .agents form .row { flex-wrap: wrap; align-items: end; }
+.users { width: 100%; border-collapse: collapse; } .users th, .users td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #e5e7eb; }
+.users tr.inactive td { color: #9ca3af; }
 @media (max-width: 800px) { .sidebar { display: none; } .list { width: 200px; } .kb { flex-direction: column; } .kb-side { width: auto; } }
 `;
