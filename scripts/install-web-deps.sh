@@ -3,7 +3,8 @@
 #   - Node.js + npm (Debian packages) if `node` is missing,
 #   - `npm ci` in web/ (and, with --test, in tests/e2e/) when node_modules is missing or the
 #     lockfile changed since the last install,
-#   - with --test: Debian's chromium for the browser tests (Playwright cannot download one here).
+#   - with --test: Debian's chromium for the browser tests (Playwright cannot download one here)
+#     and a CJK font for readable screenshots.
 # Usage: scripts/install-web-deps.sh [--test]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,10 @@ apt_install() {
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt_install nodejs npm; fi
 if [[ "${1:-}" == "--test" && ! -x /usr/bin/chromium ]]; then apt_install chromium; fi
+# A small CJK font (1.6 MB) so browser-test screenshots render Chinese instead of empty boxes.
+if [[ "${1:-}" == "--test" ]] && ! dpkg-query -W -f='${Status}' fonts-wqy-microhei 2>/dev/null | grep -q "install ok installed"; then
+  apt_install fonts-wqy-microhei
+fi
 
 # npm ci only when needed: the stamp records the lockfile hash of the last install.
 npm_ci() {
