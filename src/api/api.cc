@@ -15,6 +15,7 @@ void RegisterRoutes(server::Router& router, ApiContext* ctx) {
   RegisterKbRoutes(router, ctx);
   RegisterFeedbackRoutes(router, ctx);
   RegisterUserRoutes(router, ctx);
+  RegisterCannedRoutes(router, ctx);
 }
 
 std::string CookieValue(const server::HttpRequest& req, std::string_view name) {

@@ -75,4 +75,24 @@ Result<WorkspaceInfo> EnsureWorkspace(store::Store* store, const WorkspaceSpec& 
   return info;
 }
 
+Result<size_t> SeedDemoCannedReplies(store::Store* store, domain::Id account_id) {
+  static const std::pair<const char*, const char*> kReplies[] = {
+      {"hi", "您好，我是灵犀优选的客服，很高兴为您服务！请问有什么可以帮您？"},
+      {"refund", "退款会在审核通过后 1–3 个工作日内原路退回，请您留意账户到账信息。"},
+      {"bye", "感谢您的耐心等待，祝您生活愉快！如有其他问题随时联系我们。"},
+  };
+  size_t added = 0;
+  LINGXI_RETURN_IF_ERROR(store->WriteSync([&](store::WriteTx& tx) -> Status {
+    LINGXI_ASSIGN_OR_RETURN(auto existing, tx.ListCannedReplies(account_id));
+    if (!existing.empty()) return Status::Ok();
+    const int64_t now = NowMillis();
+    for (const auto& [shortcut, content] : kReplies) {
+      LINGXI_RETURN_IF_ERROR(tx.InsertCannedReply(store::CannedReply{0, account_id, shortcut, content, now}).status());
+      ++added;
+    }
+    return Status::Ok();
+  }));
+  return added;
+}
+
 }  // namespace lingxi::app

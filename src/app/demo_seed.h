@@ -32,6 +32,10 @@ struct WorkspaceInfo {
 // token exists, returns it untouched (idempotent demo start).
 Result<WorkspaceInfo> EnsureWorkspace(store::Store* store, const WorkspaceSpec& spec);
 
+// --demo: three example canned replies (/hi, /refund, /bye), only if the account has none yet
+// (so a demo database from before canned replies gets them too). Returns how many were added.
+Result<size_t> SeedDemoCannedReplies(store::Store* store, domain::Id account_id);
+
 // Imports articles from `path` into `account_id`, printing progress to stderr.
 Result<size_t> ImportArticles(store::Store* store, domain::Id account_id, const std::string& path, bool progress);
 

@@ -90,6 +90,10 @@ int RunServe(const Config& config, const ServeFlags& flags) {
       return 1;
     }
     if (ws->created) LOG_INFO("demo workspace created: {} knowledge articles imported", ws->articles);
+    if (auto canned = SeedDemoCannedReplies(store.get(), ws->account_id); !canned.ok()) {
+      LOG_ERROR("demo canned replies: {}", canned.status().ToString());
+      return 1;
+    }
   }
 
   kb::KnowledgeBase knowledge(store.get(), *normalizer);

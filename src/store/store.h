@@ -56,6 +56,15 @@ struct MessageFeedback {
   std::string message_meta;     // its meta JSON (sources, confidence)
 };
 
+// A saved answer an agent inserts by typing "/shortcut" in the reply box; shortcuts are unique per account.
+struct CannedReply {
+  Id id = 0;
+  Id account_id = 0;
+  std::string shortcut;
+  std::string content;
+  int64_t created_at = 0;
+};
+
 // A customer's 1..5 rating of a conversation; one per conversation (latest wins).
 struct ConversationRating {
   Id account_id = 0;
@@ -98,6 +107,7 @@ class ReadTx {
   virtual Result<int64_t> CountMessages(Id account_id, Id conversation_id) = 0;
   // Newest first; rating 0 = both kinds. limit is clamped to 1..500.
   virtual Result<std::vector<MessageFeedback>> ListMessageFeedback(Id account_id, int rating, int limit) = 0;
+  virtual Result<std::vector<CannedReply>> ListCannedReplies(Id account_id) = 0;  // by shortcut
   // Newest first; limit is clamped to 1..500.
   virtual Result<std::vector<ConversationRating>> ListConversationRatings(Id account_id, int limit) = 0;
 };
@@ -130,6 +140,9 @@ class WriteTx : public ReadTx {
   virtual Status DeleteArticle(Id account_id, Id article_id) = 0;  // NotFound if absent
   // Insert or replace. NotFound unless message_id is a bot message of conversation_id in the account.
   virtual Status UpsertMessageFeedback(const MessageFeedback& f) = 0;
+  // AlreadyExists if the account already has this shortcut; DeleteCannedReply: NotFound if absent.
+  virtual Result<Id> InsertCannedReply(const CannedReply& c) = 0;
+  virtual Status DeleteCannedReply(Id account_id, Id id) = 0;
   // Insert or replace. NotFound unless the conversation exists in the account.
   virtual Status UpsertConversationRating(const ConversationRating& r) = 0;
 };

@@ -100,7 +100,14 @@ test('agent sees the handoff live, claims and replies; customer sees it live', a
   await agent.getByText('Handoff summary').waitFor({ timeout: WAIT });
   await agent.getByRole('button', { name: 'Claim' }).click();
   await customer.locator('[data-status="assigned"]').waitFor({ timeout: WAIT });
-  await agent.getByRole('textbox', { name: 'Reply' }).fill('您好，我是人工客服，正在为您查询退款进度。');
+  // Canned replies: "/" plus part of a shortcut opens the list; Enter inserts.
+  const box = agent.getByRole('textbox', { name: 'Reply' });
+  await box.fill('/ref');
+  await agent.getByRole('option', { name: /\/refund/ }).waitFor({ timeout: WAIT });
+  await shot(agent, 'console-canned');
+  await box.press('Enter');
+  assert.match(await box.inputValue(), /原路退回/);
+  await box.fill('您好，我是人工客服，正在为您查询退款进度。');
   await agent.getByRole('button', { name: 'Send', exact: true }).click();
   await customer.locator('li.row.agent', { hasText: '正在为您查询退款进度' }).waitFor({ timeout: WAIT });
   await shot(agent, 'console-conversation');

@@ -147,5 +147,38 @@ TEST_F(UsersApi, AdminCannotLockThemselvesOutAndInputIsValidated) {
   EXPECT_EQ(Http(port(), "GET", "/api/v1/users").status, 401);
 }
 
+TEST_F(UsersApi, CannedRepliesDemoSeedAdminWritesAgentReads) {
+  const std::string admin = Login(port());
+  auto list = Http(port(), "GET", "/api/v1/canned_replies", "", admin);
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_GE(Len(At(list.json, "canned_replies")), 3u) << list.body;  // seeded by --demo
+
+  auto created = Http(port(), "POST", "/api/v1/canned_replies",
+                      json::object{{"shortcut", "/发票"}, {"content", "电子发票会在发货后发送到您的邮箱。"}}, admin);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(Str(At(created.json, "shortcut")), "发票");  // the leading "/" is not part of it
+  const int64_t id = Int(At(created.json, "id"));
+  auto dup = Http(port(), "POST", "/api/v1/canned_replies", json::object{{"shortcut", "发票"}, {"content", "x"}}, admin);
+  EXPECT_EQ(dup.status, 409) << dup.body;
+  for (const char* body : {R"({"shortcut":"","content":"x"})", R"({"shortcut":"a b","content":"x"})",
+                           R"({"shortcut":"ok","content":"   "})", R"({"content":"x"})", R"({"shortcut":1,"content":"x"})",
+                           "{"}) {
+    auto r = Http(port(), "POST", "/api/v1/canned_replies", body, admin);
+    EXPECT_TRUE(r.status == 400 || r.status == 422) << body << " -> " << r.status;
+  }
+
+  auto made = Http(port(), "POST", "/api/v1/users",
+                   json::object{{"email", "canned-agent@demo.lingxi"}, {"password", "agent-pass-2"}}, admin);
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string agent = Login(port(), "canned-agent@demo.lingxi", "agent-pass-2");
+  EXPECT_EQ(Http(port(), "GET", "/api/v1/canned_replies", "", agent).status, 200);
+  EXPECT_EQ(Http(port(), "POST", "/api/v1/canned_replies", json::object{{"shortcut", "z"}, {"content", "z"}}, agent).status, 403);
+  EXPECT_EQ(Http(port(), "DELETE", "/api/v1/canned_replies/" + std::to_string(id), "", agent).status, 403);
+
+  EXPECT_EQ(Http(port(), "DELETE", "/api/v1/canned_replies/" + std::to_string(id), "", admin).status, 200);
+  EXPECT_EQ(Http(port(), "DELETE", "/api/v1/canned_replies/" + std::to_string(id), "", admin).status, 404);
+  EXPECT_EQ(Http(port(), "GET", "/api/v1/canned_replies").status, 401);
+}
+
 }  // namespace
 }  // namespace lingxi::it

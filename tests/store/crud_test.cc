@@ -102,6 +102,36 @@ TEST_F(StoreTest, DeleteUserSessionsLogsOneUserOutEverywhere) {
   EXPECT_TRUE(TryWrite([&](WriteTx& tx) { return tx.DeleteUserSessions(s.account, s.user); }).ok());
 }
 
+TEST_F(StoreTest, CannedRepliesAreUniquePerAccountAndIsolated) {
+  auto WriteValue = [this](CannedReply c) -> Result<Id> {
+    Id id = 0;
+    Status st = TryWrite([&](WriteTx& tx) -> Status {
+      LINGXI_ASSIGN_OR_RETURN(id, tx.InsertCannedReply(c));
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return id;
+  };
+  Seed s = MakeTenant("acme");
+  Seed other = MakeTenant("other");
+  auto id = WriteValue(CannedReply{0, s.account, "hi", "您好！", 5});
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  ASSERT_TRUE(WriteValue(CannedReply{0, s.account, "bye", "再见", 6}).ok());
+  // Same shortcut in another account is fine; twice in one account is not.
+  ASSERT_TRUE(WriteValue(CannedReply{0, other.account, "hi", "Hello", 7}).ok());
+  EXPECT_EQ(WriteValue(CannedReply{0, s.account, "hi", "x", 8}).status().code(),
+            StatusCode::kAlreadyExists);
+  auto list = ReadValue<std::vector<CannedReply>>([&](ReadTx& tx) { return tx.ListCannedReplies(s.account); });
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].shortcut, "bye");  // ordered by shortcut
+  EXPECT_EQ((*list)[1].content, "您好！");
+  // Another account cannot delete it.
+  EXPECT_EQ(TryWrite([&](WriteTx& tx) { return tx.DeleteCannedReply(other.account, *id); }).code(), StatusCode::kNotFound);
+  EXPECT_TRUE(TryWrite([&](WriteTx& tx) { return tx.DeleteCannedReply(s.account, *id); }).ok());
+  EXPECT_EQ(TryWrite([&](WriteTx& tx) { return tx.DeleteCannedReply(s.account, *id); }).code(), StatusCode::kNotFound);
+}
+
 TEST_F(StoreTest, InboxContactIdentityRoundTrip) {
   Seed s = MakeTenant("acme");
   auto inbox = ReadValue<domain::Inbox>([](ReadTx& tx) { return tx.FindInboxByWidgetToken("acme-token"); });

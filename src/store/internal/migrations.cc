@@ -148,8 +148,20 @@ CREATE TABLE conversation_ratings (
 CREATE INDEX conversation_ratings_recent ON conversation_ratings(account_id, created_at);
 )sql";
 
+// 3: canned replies agents insert with a "/shortcut" in the console reply box.
+constexpr const char* kMigration3 = R"sql(
+CREATE TABLE canned_replies (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  shortcut TEXT NOT NULL,
+  content TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (account_id, shortcut)
+);
+)sql";
+
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> kAll = {kMigration1, kMigration2};
+  static const std::vector<const char*> kAll = {kMigration1, kMigration2, kMigration3};
   return kAll;
 }
 

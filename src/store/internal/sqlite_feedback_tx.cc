@@ -1,4 +1,4 @@
-// Customer feedback repositories: thumbs on bot answers, conversation ratings.
+// Customer feedback repositories: thumbs on bot answers, conversation ratings; agents' canned replies.
 #include <algorithm>
 
 #include "store/internal/sqlite_tx.h"
@@ -78,6 +78,41 @@ Result<std::vector<ConversationRating>> SqliteTx::ListConversationRatings(Id acc
     out.push_back(std::move(r));
   }
   return out;
+}
+
+Result<std::vector<CannedReply>> SqliteTx::ListCannedReplies(Id account_id) {
+  LINGXI_ASSIGN_OR_RETURN(Stmt stmt, db_.Prepare(
+      "SELECT id, shortcut, content, created_at FROM canned_replies WHERE account_id = ?1 ORDER BY shortcut LIMIT 1000"));
+  stmt.Bind(1, account_id);
+  std::vector<CannedReply> out;
+  for (;;) {
+    LINGXI_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    CannedReply c;
+    c.account_id = account_id;
+    c.id = stmt.Int(0);
+    c.shortcut = stmt.Text(1);
+    c.content = stmt.Text(2);
+    c.created_at = stmt.Int(3);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<Id> SqliteTx::InsertCannedReply(const CannedReply& c) {
+  LINGXI_ASSIGN_OR_RETURN(Stmt stmt, db_.Prepare(
+      "INSERT INTO canned_replies(account_id, shortcut, content, created_at) VALUES (?1, ?2, ?3, ?4)"));
+  stmt.Bind(1, c.account_id).Bind(2, c.shortcut).Bind(3, c.content).Bind(4, c.created_at);
+  LINGXI_RETURN_IF_ERROR(stmt.Exec());
+  return db_.LastInsertRowid();
+}
+
+Status SqliteTx::DeleteCannedReply(Id account_id, Id id) {
+  LINGXI_ASSIGN_OR_RETURN(Stmt stmt, db_.Prepare("DELETE FROM canned_replies WHERE account_id = ?1 AND id = ?2"));
+  stmt.Bind(1, account_id).Bind(2, id);
+  LINGXI_RETURN_IF_ERROR(stmt.Exec());
+  if (db_.Changes() == 0) return NotFound("canned reply not found");
+  return Status::Ok();
 }
 
 }  // namespace lingxi::store::internal

@@ -44,6 +44,7 @@ class SqliteTx final : public WriteTx {
   Result<std::vector<domain::Article>> ListArticles(Id account_id) override;
   Result<int64_t> CountMessages(Id account_id, Id conversation_id) override;
   Result<std::vector<MessageFeedback>> ListMessageFeedback(Id account_id, int rating, int limit) override;
+  Result<std::vector<CannedReply>> ListCannedReplies(Id account_id) override;
   Result<std::vector<ConversationRating>> ListConversationRatings(Id account_id, int limit) override;
 
   // WriteTx
@@ -65,6 +66,8 @@ class SqliteTx final : public WriteTx {
   Status UpdateArticle(const domain::Article& a) override;
   Status DeleteArticle(Id account_id, Id article_id) override;
   Status UpsertMessageFeedback(const MessageFeedback& f) override;
+  Result<Id> InsertCannedReply(const CannedReply& c) override;
+  Status DeleteCannedReply(Id account_id, Id id) override;
   Status UpsertConversationRating(const ConversationRating& r) override;
 
  private:

@@ -19,6 +19,8 @@ export const tabQuery: Record<Tab, string> = {
   queued: 'status=queued', mine: 'status=assigned&assignee=me', open: 'status=open', resolved: 'status=resolved',
 };
 
+interface Canned { id: number; shortcut: string; content: string }
+
 interface Detail extends Conversation { contact?: any; messages: Message[] }
 
 export function ConversationView({ id, t, me, live, typing }: { id: number; t: Strings; me: User; live: Message[]; typing: boolean }) {
@@ -27,6 +29,8 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
   const [reply, setReply] = useState('');
   const [error, setError] = useState('');
   const [agents, setAgents] = useState<User[]>([]);
+  const [canned, setCanned] = useState<Canned[]>([]);
+  const [pick, setPick] = useState(0);
   const logRef = useRef<HTMLDivElement>(null);
   const lastTyping = useRef(0);
 
@@ -36,7 +40,15 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
     api(`/api/v1/contacts/${d.contact_id}`).then(setContact, () => setContact(null));
   };
   useEffect(() => { setDetail(null); setReply(''); load().catch((e) => setError(e.message)); }, [id]);
-  useEffect(() => { api<{ agents: User[] }>('/api/v1/agents').then((r) => setAgents(r.agents), () => setAgents([])); }, []);
+  useEffect(() => {
+    api<{ agents: User[] }>('/api/v1/agents').then((r) => setAgents(r.agents), () => setAgents([]));
+    api<{ canned_replies: Canned[] }>('/api/v1/canned_replies').then((r) => setCanned(r.canned_replies), () => setCanned([]));
+  }, []);
+  // Typing "/" (then part of a shortcut) as the whole reply opens the canned-reply list.
+  const slash = /^\/(\S*)$/.exec(reply);
+  const matches = slash ? canned.filter((c) => c.shortcut.toLowerCase().includes(slash[1].toLowerCase()) ||
+    c.content.includes(slash[1])).slice(0, 8) : [];
+  const insert = (c: Canned) => { setReply(c.content); setPick(0); };
   const messages = detail ? mergeMessages(detail.messages, live.filter((m) => m.conversation_id === id)) : [];
   useEffect(() => { if (logRef.current) logRef.current.scrollTop = logRef.current.scrollHeight; }, [messages.length, typing]);
 
@@ -61,6 +73,15 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
     else if (r?.results?.[0]) setReply(r.results[0].body);
   };
   const onKey = (e: KeyboardEvent) => {
+    if (matches.length) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        setPick((p) => (p + (e.key === 'ArrowDown' ? 1 : matches.length - 1)) % matches.length);
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') { e.preventDefault(); insert(matches[Math.min(pick, matches.length - 1)]); return; }
+      if (e.key === 'Escape') { e.preventDefault(); setReply(''); return; }
+    }
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); return; }
     const now = Date.now();
     if (now - lastTyping.current > 2500) {
@@ -110,8 +131,18 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
         </div>
         {error && <div class="error" role="alert">{error}</div>}
         <div class="composer">
+          {matches.length > 0 && (
+            <ul class="canned" role="listbox" aria-label={t.canned}>
+              {matches.map((c, i) => (
+                <li key={c.id} role="option" aria-selected={i === Math.min(pick, matches.length - 1)}
+                  class={i === Math.min(pick, matches.length - 1) ? 'active' : ''} onMouseDown={(e) => { e.preventDefault(); insert(c); }}>
+                  <strong>/{c.shortcut}</strong> <span>{c.content}</span>
+                </li>
+              ))}
+            </ul>
+          )}
           <textarea aria-label={t.reply} value={reply} placeholder={`${t.reply} (Ctrl+Enter)`}
-            onInput={(e) => setReply((e.target as HTMLTextAreaElement).value)} onKeyDown={onKey} />
+            onInput={(e) => { setReply((e.target as HTMLTextAreaElement).value); setPick(0); }} onKeyDown={onKey} />
           <div class="composer-actions">
             <button class="secondary" onClick={suggest}>{t.suggest}</button>
             <button onClick={send} disabled={!reply.trim()}>{t.send}</button>
