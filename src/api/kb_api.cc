@@ -1,6 +1,7 @@
 // Knowledge base administration (reads: any agent; writes: admins):
 //   GET|POST /api/v1/kb/articles, GET|PUT|DELETE /api/v1/kb/articles/{id}
 //   GET /api/v1/kb/search?q=...&limit=   (matches with scores + what the bot would answer)
+//   POST /api/v1/kb/import {"format":"markdown"|"csv","content":"..."}   (admins)
 #include <boost/json.hpp>
 
 #include "api/api.h"
@@ -10,6 +11,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/utf8.h"
+#include "kb/importer.h"
 #include "server/blocking.h"
 
 namespace lingxi::api {
@@ -145,6 +147,55 @@ asio::awaitable<HttpResponse> Mutate(ApiContext* ctx, HttpRequest req, bool crea
   co_return JsonResponse(create ? 201 : 200, ArticleJson(*r));
 }
 
+// Imports articles from an uploaded Markdown article or CSV file (the request body limit
+// applies). All or nothing: a parse error imports nothing and is a 422 naming the line/row.
+asio::awaitable<HttpResponse> Import(ApiContext* ctx, HttpRequest req) {
+  LINGXI_AUTH_OR_RETURN(user, ctx, req);
+  if (user.role != domain::Role::kAdmin) co_return ErrorResponse(PermissionDenied("only admins can change the knowledge base"));
+  auto parsed = ParseJsonObject(req);
+  if (auto* err = std::get_if<HttpResponse>(&parsed)) co_return std::move(*err);
+  const auto& body = std::get<json::object>(parsed);
+  auto format = ReqString(body, "format", 16);
+  if (!format.ok()) co_return ErrorResponse(format.status());
+  auto content = ReqString(body, "content", kb::kMaxCsvFileBytes);
+  if (!content.ok()) co_return ErrorResponse(content.status());
+  std::vector<domain::Article> articles;
+  if (*format == "markdown") {
+    auto a = kb::ParseMarkdownArticle(*content);
+    if (!a.ok()) co_return ErrorResponse(a.status());
+    articles.push_back(std::move(*a));
+  } else if (*format == "csv") {
+    auto list = kb::ParseCsvArticles(*content);
+    if (!list.ok()) co_return ErrorResponse(list.status());
+    articles = std::move(*list);
+  } else {
+    co_return ErrorResponse(InvalidArgument("format must be \"markdown\" or \"csv\""));
+  }
+  if (articles.empty()) co_return ErrorResponse(InvalidArgument("the file contains no articles"));
+  store::Store* store = ctx->store;
+  kb::KnowledgeBase* knowledge = ctx->knowledge;
+  const domain::Id account = user.account_id;
+  auto job5 = [store, knowledge, account, articles = std::move(articles)]() mutable -> Result<std::vector<domain::Article>> {
+    const int64_t now = NowMillis();
+    LINGXI_RETURN_IF_ERROR(store->WriteSync([&](store::WriteTx& tx) -> Status {
+      for (auto& a : articles) {
+        a.account_id = account;
+        a.created_at = a.updated_at = now;
+        LINGXI_ASSIGN_OR_RETURN(a.id, tx.InsertArticle(a));
+      }
+      return Status::Ok();
+    }));
+    if (Status rs = knowledge->Reload(account); !rs.ok())
+      LOG_ERROR("knowledge reload for account {} failed: {}", account, rs.ToString());
+    return articles;
+  };
+  auto r = co_await server::RunBlocking(*ctx->workers, std::move(job5));
+  if (!r.ok()) co_return ErrorResponse(r.status());
+  json::array ids;
+  for (const auto& a : *r) ids.push_back(json::object{{"id", a.id}, {"title", a.title}});
+  co_return JsonResponse(201, json::object{{"imported", r->size()}, {"errors", json::array()}, {"articles", std::move(ids)}});
+}
+
 asio::awaitable<HttpResponse> Search(ApiContext* ctx, HttpRequest req) {
   LINGXI_AUTH_OR_RETURN(user, ctx, req);
   const std::string* q = req.Query("q");
@@ -193,6 +244,7 @@ void RegisterKbRoutes(server::Router& router, ApiContext* ctx) {
   router.Add("GET", "/api/v1/kb/articles/{id}", [ctx](HttpRequest r) { return GetOne(ctx, std::move(r)); });
   router.Add("PUT", "/api/v1/kb/articles/{id}", [ctx](HttpRequest r) { return Mutate(ctx, std::move(r), false, false); });
   router.Add("DELETE", "/api/v1/kb/articles/{id}", [ctx](HttpRequest r) { return Mutate(ctx, std::move(r), false, true); });
+  router.Add("POST", "/api/v1/kb/import", [ctx](HttpRequest r) { return Import(ctx, std::move(r)); });
   router.Add("GET", "/api/v1/kb/search", [ctx](HttpRequest r) { return Search(ctx, std::move(r)); });
 }
 

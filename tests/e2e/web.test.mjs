@@ -153,6 +153,16 @@ test('admin edits an article and the bot answer changes', async () => {
   await ctx.close();
 });
 
+test('admin imports a Markdown article from the console', async () => {
+  await agent.getByRole('tab', { name: 'Knowledge base' }).click();
+  const md = '---\ntitle: Gift wrapping for Stardust orders\nquestions:\n  - Can you gift wrap my order?\n---\nGift wrapping is free for Stardust members.\n';
+  await agent.locator('input[type=file]').setInputFiles({ name: 'gift.md', mimeType: 'text/markdown', buffer: Buffer.from(md) });
+  await agent.getByText('Articles imported: 1').waitFor({ timeout: WAIT });
+  await agent.locator('.articles li', { hasText: 'Gift wrapping for Stardust orders' }).waitFor({ timeout: WAIT });
+  await agent.locator('input[type=file]').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('title\nx\n') });
+  await agent.getByRole('alert').getByText(/bad\.csv/).waitFor({ timeout: WAIT });
+});
+
 test('admin creates an agent, who logs in without admin pages; deactivation logs them out', async () => {
   await agent.getByRole('tab', { name: 'Agents' }).click();
   const form = agent.locator('form[aria-label="New agent"]');

@@ -42,6 +42,7 @@ export function KnowledgeBase({ t, admin }: { t: Strings; admin: boolean }) {
   const [filter, setFilter] = useState('');
   const [draft, setDraft] = useState<Draft | null>(null);
   const [error, setError] = useState('');
+  const [notice, setNotice] = useState('');
   const load = () => api<{ articles: Article[] }>('/api/v1/kb/articles').then((r) => setArticles(r.articles), (e) => setError(e.message));
   useEffect(() => { load(); }, []);
 
@@ -66,6 +67,20 @@ export function KnowledgeBase({ t, admin }: { t: Strings; admin: boolean }) {
     await api(`/api/v1/kb/articles/${a.id}`, { method: 'DELETE' }).catch((e) => setError(e.message));
     load();
   };
+  // Import: a .md article or a .csv file, read in the browser and posted as text.
+  const importFile = async (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    const format = /\.csv$/i.test(file.name) ? 'csv' : 'markdown';
+    try {
+      const r = await api<{ imported: number }>('/api/v1/kb/import', { method: 'POST', body: { format, content: await file.text() } });
+      setError('');
+      setNotice(`${t.imported}: ${r.imported}`);
+      load();
+    } catch (err: any) { setNotice(''); setError(`${file.name}: ${err.message}`); }
+  };
   const f = filter.trim().toLowerCase();
   const shown = f ? articles.filter((a) => (a.title + a.body + a.questions.join(' ')).toLowerCase().includes(f)) : articles;
   const field = (k: keyof Draft) => (e: Event) => setDraft({ ...draft!, [k]: (e.target as HTMLInputElement).value });
@@ -76,8 +91,11 @@ export function KnowledgeBase({ t, admin }: { t: Strings; admin: boolean }) {
         <div class="row">
           <input aria-label={t.search} placeholder={t.search} value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
           {admin && <button onClick={() => setDraft(toDraft())}>{t.newArticle}</button>}
+          {admin && <label class="button secondary import">{t.importFile}
+            <input type="file" accept=".md,.markdown,.csv,text/markdown,text/csv" onChange={importFile} hidden /></label>}
         </div>
         {error && <div class="error" role="alert">{error}</div>}
+        {notice && <div class="muted" role="status">{notice}</div>}
         <ul class="articles">
           {shown.map((a) => (
             <li key={a.id}>
