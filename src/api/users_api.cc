@@ -1,6 +1,7 @@
 // Agent management (admins only, enforced here):
 //   GET /api/v1/users, POST /api/v1/users, PUT /api/v1/users/{id}
-// and, for any agent, GET /api/v1/agents (active colleagues, for transfers).
+// and GET /api/v1/inboxes (widget tokens for the embed snippet); for any agent,
+// GET /api/v1/agents (active colleagues, for transfers).
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -65,6 +66,30 @@ asio::awaitable<HttpResponse> List(ApiContext* ctx, HttpRequest req) {
   json::array arr;
   for (const auto& u : *list) arr.push_back(UserJson(u));
   co_return JsonResponse(200, json::object{{"users", std::move(arr)}});
+}
+
+// Admin: the account's inboxes with the public widget token for the embed snippet.
+asio::awaitable<HttpResponse> Inboxes(ApiContext* ctx, HttpRequest req) {
+  LINGXI_AUTH_OR_RETURN(user, ctx, req);
+  if (user.role != domain::Role::kAdmin) co_return ErrorResponse(PermissionDenied("only admins can see inbox settings"));
+  store::Store* store = ctx->store;
+  const domain::Id account = user.account_id;
+  auto job5 = [store, account]() -> Result<std::vector<domain::Inbox>> {
+    std::vector<domain::Inbox> out;
+    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
+      LINGXI_ASSIGN_OR_RETURN(out, tx.ListInboxes(account));
+      return Status::Ok();
+    }));
+    return out;
+  };
+  auto list = co_await server::RunBlocking(*ctx->workers, std::move(job5));
+  if (!list.ok()) co_return ErrorResponse(list.status());
+  json::array arr;
+  for (const auto& i : *list) {
+    arr.push_back(json::object{{"id", i.id}, {"name", i.name}, {"channel", i.channel}, {"widget_token", i.widget_token},
+                               {"created_at", FormatTimestamp(i.created_at)}});
+  }
+  co_return JsonResponse(200, json::object{{"inboxes", std::move(arr)}});
 }
 
 // Any agent: the active colleagues a conversation can be transferred to (no emails).
@@ -191,6 +216,7 @@ asio::awaitable<HttpResponse> Update(ApiContext* ctx, HttpRequest req) {
 void RegisterUserRoutes(server::Router& router, ApiContext* ctx) {
   router.Add("GET", "/api/v1/users", [ctx](HttpRequest r) { return List(ctx, std::move(r)); });
   router.Add("POST", "/api/v1/users", [ctx](HttpRequest r) { return Create(ctx, std::move(r)); });
+  router.Add("GET", "/api/v1/inboxes", [ctx](HttpRequest r) { return Inboxes(ctx, std::move(r)); });
   router.Add("GET", "/api/v1/agents", [ctx](HttpRequest r) { return Directory(ctx, std::move(r)); });
   router.Add("PUT", "/api/v1/users/{id}", [ctx](HttpRequest r) { return Update(ctx, std::move(r)); });
 }

@@ -173,6 +173,11 @@ test('admin creates an agent, who logs in without admin pages; deactivation logs
   const row = agent.locator('tr[data-user="zhou@demo.lingxi"]');
   await row.waitFor({ timeout: WAIT });
   await shot(agent, 'console-agents');
+  await agent.getByRole('tab', { name: 'Inbox settings' }).click();
+  assert.equal(await agent.getByTestId('widget-snippet').innerText(),
+    `<script src="${server.base}/widget.js" data-inbox="demo" async></script>`);
+  await shot(agent, 'console-inbox-settings');
+  await agent.getByRole('tab', { name: 'Agents' }).click();
 
   const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
   const zhou = await ctx.newPage();
@@ -182,6 +187,7 @@ test('admin creates an agent, who logs in without admin pages; deactivation logs
   await zhou.getByRole('button', { name: 'Log in' }).click();
   await zhou.getByRole('tab', { name: /Queued/ }).waitFor({ timeout: WAIT });
   assert.equal(await zhou.getByRole('tab', { name: 'Agents' }).count(), 0, 'no Agents page for the agent role');
+  assert.equal(await zhou.getByRole('tab', { name: 'Inbox settings' }).count(), 0);
   // The server enforces the role, not only the UI.
   const status = await zhou.evaluate(async () => {
     const csrf = document.cookie.match(/lingxi_csrf=([^;]+)/)[1];

@@ -147,6 +147,21 @@ TEST_F(UsersApi, AdminCannotLockThemselvesOutAndInputIsValidated) {
   EXPECT_EQ(Http(port(), "GET", "/api/v1/users").status, 401);
 }
 
+TEST_F(UsersApi, InboxSettingsAreForAdmins) {
+  const std::string admin = Login(port());
+  auto r = Http(port(), "GET", "/api/v1/inboxes", "", admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(Len(At(r.json, "inboxes")), 1u) << r.body;
+  EXPECT_EQ(Str(At(At(At(r.json, "inboxes"), 0), "widget_token")), "demo");
+  EXPECT_EQ(Str(At(At(At(r.json, "inboxes"), 0), "channel")), "webchat");
+  auto made = Http(port(), "POST", "/api/v1/users",
+                   json::object{{"email", "inbox-agent@demo.lingxi"}, {"password", "agent-pass-4"}}, admin);
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string agent = Login(port(), "inbox-agent@demo.lingxi", "agent-pass-4");
+  EXPECT_EQ(Http(port(), "GET", "/api/v1/inboxes", "", agent).status, 403);
+  EXPECT_EQ(Http(port(), "GET", "/api/v1/inboxes").status, 401);
+}
+
 TEST_F(UsersApi, CannedRepliesDemoSeedAdminWritesAgentReads) {
   const std::string admin = Login(port());
   auto list = Http(port(), "GET", "/api/v1/canned_replies", "", admin);

@@ -16,6 +16,7 @@ const zh = {
   agents: '客服账号', newAgent: '新建客服', name: '姓名', role: '角色', state: '状态', create: '创建',
   roles: { agent: '客服', admin: '管理员' } as Record<string, string>, active: '启用', inactive: '已停用',
   deactivate: '停用', activate: '启用', resetPassword: '重置密码', newPassword: '新密码（至少 8 位）',
+  inboxes: '接入设置', snippetHelp: '把这段代码粘贴到网站页面的 </body> 之前，即可显示在线客服窗口：', copy: '复制', copied: '已复制',
   importFile: '导入（.md / .csv）', imported: '已导入文章', canned: '快捷回复', transfer: '转接', me: '我', agentCreated: '已创建', passwordReset: '密码已重置，该客服需重新登录', saved: '已保存',
 };
 const en: typeof zh = {
@@ -36,6 +37,7 @@ const en: typeof zh = {
   agents: 'Agents', newAgent: 'New agent', name: 'Name', role: 'Role', state: 'Status', create: 'Create',
   roles: { agent: 'Agent', admin: 'Admin' }, active: 'Active', inactive: 'Deactivated',
   deactivate: 'Deactivate', activate: 'Activate', resetPassword: 'Reset password', newPassword: 'New password (8+ characters)',
+  inboxes: 'Inbox settings', snippetHelp: 'Paste this snippet before </body> on your site to show the chat widget:', copy: 'Copy', copied: 'Copied',
   importFile: 'Import (.md / .csv)', imported: 'Articles imported', canned: 'Canned replies', transfer: 'Transfer', me: 'me', agentCreated: 'Created', passwordReset: 'Password reset; the agent must log in again', saved: 'Saved',
 };
 export type Strings = typeof zh;

@@ -6,10 +6,11 @@ import { api, connectEvents } from './api';
 import { initialLang, strings } from './i18n';
 import { ConversationView, inTab, tabQuery, type Tab, type User } from './inbox';
 import { Agents } from './agents';
+import { Inboxes } from './inboxes';
 import { Feedback, KnowledgeBase } from './kb';
 import { css } from './styles';
 
-type Page = 'inbox' | 'kb' | 'feedback' | 'agents';
+type Page = 'inbox' | 'kb' | 'feedback' | 'agents' | 'inboxes';
 const TABS: Tab[] = ['queued', 'mine', 'open', 'resolved'];
 
 function Login({ t, onLogin }: { t: (typeof strings)['zh']; onLogin: (u: User) => void }) {
@@ -98,7 +99,7 @@ function App() {
       <header class="top">
         <strong>{t.product}</strong>
         <nav role="tablist" aria-label="pages">
-          {(['inbox', 'kb', 'feedback', ...(me.role === 'admin' ? ['agents'] : [])] as Page[]).map((p) => (
+          {(['inbox', 'kb', 'feedback', ...(me.role === 'admin' ? ['agents', 'inboxes'] : [])] as Page[]).map((p) => (
             <button role="tab" aria-selected={page === p} class={page === p ? 'active' : ''} onClick={() => setPage(p)}>{t[p]}</button>
           ))}
         </nav>
@@ -141,6 +142,7 @@ function App() {
       {page === 'kb' && <KnowledgeBase t={t} admin={me.role === 'admin'} />}
       {page === 'feedback' && <Feedback t={t} />}
       {page === 'agents' && me.role === 'admin' && <Agents t={t} me={me} />}
+      {page === 'inboxes' && me.role === 'admin' && <Inboxes t={t} />}
     </div>
   );
 }

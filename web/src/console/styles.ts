@@ -70,6 +70,7 @@ input, textarea { font: inherit; padding: 6px 8px; border: 1px solid #cbd5e1; bo
 .users { width: 100%; border-collapse: collapse; } .users th, .users td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #e5e7eb; }
 .users tr.inactive td { color: #9ca3af; }
 .composer { position: relative; }
+.snippet { background: #0f172a; color: #e2e8f0; padding: 10px; border-radius: 6px; white-space: pre-wrap; word-break: break-all; font-size: 12px; }
 .import { display: inline-flex; align-items: center; cursor: pointer; padding: 6px 10px; border: 1px solid #cbd5e1; border-radius: 6px; background: #fff; white-space: nowrap; font-size: 13px; }
 .canned { position: absolute; bottom: 100%; left: 0; right: 0; margin: 0 0 4px; padding: 4px; list-style: none; background: #fff; border: 1px solid #d1d5db; border-radius: 8px; box-shadow: 0 4px 12px rgba(0,0,0,.1); max-height: 240px; overflow: auto; z-index: 5; }
 .canned li { padding: 6px 8px; border-radius: 6px; cursor: pointer; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
