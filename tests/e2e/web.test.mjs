@@ -195,6 +195,23 @@ test('admin creates an agent, who logs in without admin pages; deactivation logs
   });
   assert.equal(status, 403);
 
+  // Transfer: a queued conversation goes from the admin's console to Zhou's "Mine" tab.
+  const started = await (await fetch(`${server.base}/api/v1/widget/conversations`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ inbox_token: 'demo' }),
+  })).json();
+  const said = await fetch(`${server.base}/api/v1/widget/conversations/${started.conversation_id}/messages`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${started.token}` },
+    body: JSON.stringify({ content: '转人工' }),
+  });
+  assert.equal(said.status, 201);
+  await agent.getByRole('tab', { name: 'Inbox', exact: true }).click();
+  await agent.getByRole('tab', { name: /Queued/ }).click();
+  await agent.locator(`button[data-conversation="${started.conversation_id}"]`).click();
+  await agent.getByRole('combobox', { name: 'Transfer' }).selectOption({ label: 'Zhou' });
+  await zhou.getByRole('tab', { name: /Mine/ }).click();
+  await zhou.locator(`button[data-conversation="${started.conversation_id}"]`).waitFor({ timeout: WAIT });
+  await agent.getByRole('tab', { name: 'Agents' }).click();
+
   await row.getByRole('button', { name: 'Deactivate' }).click();
   await row.getByText('Deactivated').waitFor({ timeout: WAIT });
   await zhou.reload();
