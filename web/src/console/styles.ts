@@ -15,7 +15,7 @@ input, textarea { font: inherit; padding: 6px 8px; border: 1px solid #cbd5e1; bo
 .row { display: flex; gap: 8px; align-items: center; }
 .login { max-width: 360px; margin: 12vh auto; display: flex; flex-direction: column; gap: 12px; }
 .login h1 { font-size: 20px; margin: 0 0 8px; }
-.login label, .editor label { display: flex; flex-direction: column; gap: 4px; }
+.login label, .editor label, .agents form label { display: flex; flex-direction: column; gap: 4px; }
 .app { display: flex; flex-direction: column; height: 100vh; }
 .top { display: flex; align-items: center; gap: 10px; padding: 8px 14px; background: #0f172a; color: #fff; }
 .top nav { display: flex; gap: 4px; margin-left: 16px; }
