@@ -219,6 +219,47 @@ test('admin creates an agent, who logs in without admin pages; deactivation logs
   await ctx.close();
 });
 
+test('console keyboard shortcuts: tabs, help overlay, j to select, c to claim', async () => {
+  const started = await (await fetch(`${server.base}/api/v1/widget/conversations`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ inbox_token: 'demo' }),
+  })).json();
+  await fetch(`${server.base}/api/v1/widget/conversations/${started.conversation_id}/messages`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${started.token}` },
+    body: JSON.stringify({ content: '转人工' }),
+  });
+  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  await page.goto(`${server.base}/console`);
+  await page.getByLabel('Email').fill('agent@demo.lingxi');
+  await page.getByLabel('Password').fill('demo');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  const queued = page.getByRole('tab', { name: /Queued/ });
+  await queued.waitFor({ timeout: WAIT });
+  await page.keyboard.press('2');
+  await page.locator('.tabs [role=tab][aria-selected=true]', { hasText: 'Mine' }).waitFor({ timeout: WAIT });
+  await page.keyboard.press('1');
+  await page.locator('.tabs [role=tab][aria-selected=true]', { hasText: 'Queued' }).waitFor({ timeout: WAIT });
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await help.waitFor({ timeout: WAIT });
+  await page.keyboard.press('Escape');
+  await help.waitFor({ state: 'detached', timeout: WAIT });
+  // j walks down the queued list until the new conversation is selected.
+  const id = String(started.conversation_id);
+  await page.locator(`button[data-conversation="${id}"]`).waitFor({ timeout: WAIT });
+  const count = await page.locator('.convs button[data-conversation]').count();
+  for (let i = 0; i < count; i++) {
+    await page.keyboard.press('j');
+    await page.locator('.conv.selected').waitFor({ timeout: WAIT });
+    if (await page.locator('.conv.selected').getAttribute('data-conversation') === id) break;
+  }
+  await page.locator('.thread-head', { hasText: `#${id}` }).getByRole('button', { name: 'Claim' }).waitFor({ timeout: WAIT });
+  await page.keyboard.press('c');
+  await page.locator('.thread-head', { hasText: `#${id}` }).locator('.pill.assigned').waitFor({ timeout: WAIT });
+  await shot(page, 'console-shortcuts');
+  await ctx.close();
+});
+
 test('widget survives a server restart without losing the thread', async () => {
   const ids = async () => customer.locator('li.row[data-id]').evaluateAll((els) => els.map((e) => Number(e.dataset.id)));
   const beforeIds = await ids();

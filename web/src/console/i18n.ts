@@ -18,6 +18,9 @@ const zh = {
   deactivate: '停用', activate: '启用', resetPassword: '重置密码', newPassword: '新密码（至少 8 位）',
   inboxes: '接入设置', snippetHelp: '把这段代码粘贴到网站页面的 </body> 之前，即可显示在线客服窗口：', copy: '复制', copied: '已复制',
   importFile: '导入（.md / .csv）', imported: '已导入文章', canned: '快捷回复', transfer: '转接', me: '我', agentCreated: '已创建', passwordReset: '密码已重置，该客服需重新登录', saved: '已保存',
+  shortcuts: '键盘快捷键', close: '关闭',
+  keys: [['j / k', '下一个 / 上一个会话'], ['1 – 4', '切换：排队中 / 我的 / 全部进行中 / 已解决'], ['c', '认领'], ['e', '解决'],
+    ['r', '聚焦回复框'], ['s', '推荐回复'], ['Esc', '离开回复框 / 关闭帮助'], ['?', '显示 / 隐藏快捷键']] as [string, string][],
 };
 const en: typeof zh = {
   product: 'Lingxi · Agent console',
@@ -39,6 +42,9 @@ const en: typeof zh = {
   deactivate: 'Deactivate', activate: 'Activate', resetPassword: 'Reset password', newPassword: 'New password (8+ characters)',
   inboxes: 'Inbox settings', snippetHelp: 'Paste this snippet before </body> on your site to show the chat widget:', copy: 'Copy', copied: 'Copied',
   importFile: 'Import (.md / .csv)', imported: 'Articles imported', canned: 'Canned replies', transfer: 'Transfer', me: 'me', agentCreated: 'Created', passwordReset: 'Password reset; the agent must log in again', saved: 'Saved',
+  shortcuts: 'Keyboard shortcuts', close: 'Close',
+  keys: [['j / k', 'Next / previous conversation'], ['1 – 4', 'Tabs: queued / mine / all open / resolved'], ['c', 'Claim'], ['e', 'Resolve'],
+    ['r', 'Focus the reply box'], ['s', 'Suggest reply'], ['Esc', 'Leave the reply box / close help'], ['?', 'Show / hide shortcuts']],
 };
 export type Strings = typeof zh;
 export function initialLang(): 'zh' | 'en' {

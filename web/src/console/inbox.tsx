@@ -15,6 +15,13 @@ export function inTab(c: Conversation, tab: Tab, me: User): boolean {
   return c.status === 'resolved';
 }
 
+// True while the user types in a form field; single-key shortcuts are ignored then (except Esc).
+export function isTyping(e: KeyboardEvent): boolean {
+  const el = e.target as HTMLElement | null;
+  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
+}
+export const plainKey = (e: KeyboardEvent) => !e.ctrlKey && !e.metaKey && !e.altKey && !e.defaultPrevented;
+
 export const tabQuery: Record<Tab, string> = {
   queued: 'status=queued', mine: 'status=assigned&assignee=me', open: 'status=open', resolved: 'status=resolved',
 };
@@ -33,6 +40,7 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
   const [pick, setPick] = useState(0);
   const logRef = useRef<HTMLDivElement>(null);
   const lastTyping = useRef(0);
+  const replyRef = useRef<HTMLTextAreaElement>(null);
 
   const load = async () => {
     const d = await api<Detail>(`/api/v1/conversations/${id}`);
@@ -90,6 +98,25 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
     }
   };
 
+  const canClaim = !!detail && (detail.status === 'queued' || detail.status === 'bot' || (detail.status === 'assigned' && detail.assignee_id !== me.id));
+  const canResolve = !!detail && (messages.length ? detail.status : 'bot') !== 'resolved';
+  // Shortcuts for the open conversation: c claim, e resolve, r reply box, s suggest, Esc leave the reply box.
+  const keys = useRef<(e: KeyboardEvent) => void>(() => {});
+  keys.current = (e: KeyboardEvent) => {
+    if (!plainKey(e)) return;
+    if (e.key === 'Escape') { if (document.activeElement === replyRef.current) replyRef.current?.blur(); return; }
+    if (isTyping(e) || document.querySelector('.help-overlay')) return;
+    if (e.key === 'c' && canClaim) { e.preventDefault(); act('assign'); }
+    else if (e.key === 'e' && canResolve) { e.preventDefault(); act('resolve'); }
+    else if (e.key === 'r') { e.preventDefault(); replyRef.current?.focus(); }
+    else if (e.key === 's') { e.preventDefault(); suggest(); }
+  };
+  useEffect(() => {
+    const h = (e: KeyboardEvent) => keys.current(e);
+    window.addEventListener('keydown', h);
+    return () => window.removeEventListener('keydown', h);
+  }, []);
+
   if (!detail) return <div class="thread empty">{error || '…'}</div>;
   const status = messages.length && detail ? detail.status : 'bot';
   return (
@@ -99,8 +126,7 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
           <strong>#{detail.id}</strong>
           <span class={`pill ${detail.status}`}>{t.status[detail.status]}</span>
           <span class="grow" />
-          {(detail.status === 'queued' || detail.status === 'bot' || (detail.status === 'assigned' && detail.assignee_id !== me.id)) &&
-            <button onClick={() => act('assign')}>{t.claim}</button>}
+          {canClaim && <button title={`${t.claim} (c)`} onClick={() => act('assign')}>{t.claim}</button>}
           {detail.status !== 'resolved' && agents.length > 1 && (
             <select aria-label={t.transfer} value="" onChange={(e) => {
               const v = Number((e.target as HTMLSelectElement).value);
@@ -110,7 +136,7 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
               {agents.filter((a) => a.id !== detail.assignee_id).map((a) => <option key={a.id} value={a.id}>{a.name}{a.id === me.id ? ` (${t.me})` : ''}</option>)}
             </select>
           )}
-          {status !== 'resolved' && <button onClick={() => act('resolve')}>{t.resolve}</button>}
+          {status !== 'resolved' && <button title={`${t.resolve} (e)`} onClick={() => act('resolve')}>{t.resolve}</button>}
         </div>
         {detail.handoff_summary && (
           <div class="summary" aria-label={t.handoff}><strong>{t.handoff}</strong><div>{renderText(detail.handoff_summary)}</div></div>
@@ -141,11 +167,11 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
               ))}
             </ul>
           )}
-          <textarea aria-label={t.reply} value={reply} placeholder={`${t.reply} (Ctrl+Enter)`}
+          <textarea ref={replyRef} title={`${t.reply} (r)`} aria-label={t.reply} value={reply} placeholder={`${t.reply} (Ctrl+Enter)`}
             onInput={(e) => { setReply((e.target as HTMLTextAreaElement).value); setPick(0); }} onKeyDown={onKey} />
           <div class="composer-actions">
-            <button class="secondary" onClick={suggest}>{t.suggest}</button>
-            <button onClick={send} disabled={!reply.trim()}>{t.send}</button>
+            <button class="secondary" title={`${t.suggest} (s)`} onClick={suggest}>{t.suggest}</button>
+            <button title={`${t.send} (Ctrl+Enter)`} onClick={send} disabled={!reply.trim()}>{t.send}</button>
           </div>
         </div>
       </div>

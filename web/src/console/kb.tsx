@@ -1,5 +1,5 @@
 // Admin: knowledge-base articles (list, search, create, edit, delete), "try it" and answer feedback.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { renderText } from '../shared/markdown';
 import { api } from './api';
 import type { Strings } from './i18n';
@@ -43,6 +43,7 @@ export function KnowledgeBase({ t, admin }: { t: Strings; admin: boolean }) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [error, setError] = useState('');
   const [notice, setNotice] = useState('');
+  const fileRef = useRef<HTMLInputElement>(null);
   const load = () => api<{ articles: Article[] }>('/api/v1/kb/articles').then((r) => setArticles(r.articles), (e) => setError(e.message));
   useEffect(() => { load(); }, []);
 
@@ -91,8 +92,9 @@ export function KnowledgeBase({ t, admin }: { t: Strings; admin: boolean }) {
         <div class="row">
           <input aria-label={t.search} placeholder={t.search} value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
           {admin && <button onClick={() => setDraft(toDraft())}>{t.newArticle}</button>}
-          {admin && <label class="button secondary import">{t.importFile}
-            <input type="file" accept=".md,.markdown,.csv,text/markdown,text/csv" onChange={importFile} hidden /></label>}
+          {admin && <button type="button" class="secondary import" onClick={() => fileRef.current?.click()}>{t.importFile}</button>}
+          {admin && <input ref={fileRef} type="file" accept=".md,.markdown,.csv,text/markdown,text/csv" onChange={importFile} hidden
+            tabIndex={-1} aria-hidden="true" />}
         </div>
         {error && <div class="error" role="alert">{error}</div>}
         {notice && <div class="muted" role="status">{notice}</div>}

@@ -4,7 +4,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Conversation, Message } from '../shared/types';
 import { api, connectEvents } from './api';
 import { initialLang, strings } from './i18n';
-import { ConversationView, inTab, tabQuery, type Tab, type User } from './inbox';
+import { ConversationView, inTab, isTyping, plainKey, tabQuery, type Tab, type User } from './inbox';
+import { beep } from './sound';
 import { Agents } from './agents';
 import { Inboxes } from './inboxes';
 import { Feedback, KnowledgeBase } from './kb';
@@ -48,8 +49,13 @@ function App() {
   const [typing, setTyping] = useState<Record<number, number>>({});
   const [online, setOnline] = useState(true);
   const [alerts, setAlerts] = useState(false);
+  const [help, setHelp] = useState(false);
   const selectedRef = useRef<number | null>(null);
   selectedRef.current = selected;
+  const alertsRef = useRef(alerts);
+  alertsRef.current = alerts;
+  const convsRef = useRef(convs);
+  convsRef.current = convs;
 
   useEffect(() => { api<{ user: User }>('/api/v1/auth/me').then((r) => setMe(r.user), () => setMe(null)); }, []);
   useEffect(() => { localStorage.setItem('lingxi:console-lang', lang); document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en'; }, [lang]);
@@ -66,10 +72,14 @@ function App() {
     if (!me) return;
     refresh();
     const sock = connectEvents((e) => {
-      if (e.type === 'conversation') upsert([e.conversation]);
-      else if (e.type === 'message') {
+      if (e.type === 'conversation') {
+        // Alert: a conversation that newly entered the queue.
+        if (alertsRef.current && e.conversation.status === 'queued' && convsRef.current.get(e.conversation.id)?.status !== 'queued') beep();
+        upsert([e.conversation]);
+      } else if (e.type === 'message') {
         setLive((l) => [...l.slice(-500), e.message]);
         if (e.conversation_id !== selectedRef.current && e.message.sender_type === 'contact') {
+          if (alertsRef.current) beep();
           setUnread((u) => ({ ...u, [e.conversation_id]: (u[e.conversation_id] || 0) + 1 }));
         }
         if (e.message.sender_type === 'contact') setTyping((ty) => ({ ...ty, [e.conversation_id]: 0 }));
@@ -84,15 +94,40 @@ function App() {
   const queuedCount = me ? [...convs.values()].filter((c) => inTab(c, 'queued', me)).length : 0;
   useEffect(() => {
     document.title = `${totalUnread ? `(${totalUnread}) ` : ''}${t.product}`;
-    if (alerts && totalUnread) try { new AudioContext().createOscillator().start(); } catch { /* no audio */ }
   }, [totalUnread, t]);
+
+  // Keyboard shortcuts (see the "?" overlay). Single keys are ignored while typing in a field.
+  const keys = useRef<(e: KeyboardEvent) => void>(() => {});
+  keys.current = (e: KeyboardEvent) => {
+    if (!me || !plainKey(e)) return;
+    if (e.key === 'Escape') { if (help) { e.preventDefault(); setHelp(false); } return; }
+    if (isTyping(e)) return;
+    if (e.key === '?') { e.preventDefault(); setHelp(!help); return; }
+    if (help || page !== 'inbox') return;
+    const n = Number(e.key);
+    if (n >= 1 && n <= TABS.length && e.key.length === 1) { e.preventDefault(); setTab(TABS[n - 1]); return; }
+    if (e.key === 'j' || e.key === 'k') {
+      e.preventDefault();
+      const ids = [...document.querySelectorAll<HTMLElement>('.convs button[data-conversation]')].map((b) => Number(b.dataset.conversation));
+      if (!ids.length) return;
+      const i = selected === null ? -1 : ids.indexOf(selected);
+      const next = i < 0 ? (e.key === 'j' ? 0 : ids.length - 1) : Math.max(0, Math.min(ids.length - 1, i + (e.key === 'j' ? 1 : -1)));
+      open(ids[next]);
+      document.querySelector<HTMLElement>(`.convs button[data-conversation="${ids[next]}"]`)?.scrollIntoView({ block: 'nearest' });
+    }
+  };
+  useEffect(() => {
+    const h = (e: KeyboardEvent) => keys.current(e);
+    window.addEventListener('keydown', h);
+    return () => window.removeEventListener('keydown', h);
+  }, []);
+  const open = (id: number) => { setSelected(id); setUnread((u) => ({ ...u, [id]: 0 })); };
 
   if (me === undefined) return <div class="pad">…</div>;
   if (me === null) return <Login t={t} onLogin={setMe} />;
 
   const list = [...convs.values()].filter((c) => inTab(c, tab, me)).sort((a, b) => b.last_message_at.localeCompare(a.last_message_at) || b.id - a.id);
   const logout = async () => { await api('/api/v1/auth/logout', { method: 'POST', body: {} }).catch(() => {}); setMe(null); };
-  const open = (id: number) => { setSelected(id); setUnread((u) => ({ ...u, [id]: 0 })); };
 
   return (
     <div class="app">
@@ -106,6 +141,7 @@ function App() {
         <span class="grow" />
         <span class={`dot ${online ? 'on' : 'off'}`} title={online ? t.online : t.offline}>{online ? t.online : t.offline}</span>
         <label class="check"><input type="checkbox" checked={alerts} onChange={() => setAlerts(!alerts)} />{t.sound}</label>
+        <button class="secondary" title={`${t.shortcuts} (?)`} aria-label={t.shortcuts} onClick={() => setHelp(!help)}>?</button>
         <button class="secondary" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>{lang === 'zh' ? 'English' : '中文'}</button>
         <span>{me.name}</span>
         <button class="secondary" onClick={logout}>{t.logout}</button>
@@ -115,7 +151,7 @@ function App() {
           <div class="list">
             <div role="tablist" class="tabs">
               {TABS.map((tb) => (
-                <button role="tab" aria-selected={tab === tb} class={tab === tb ? 'active' : ''} onClick={() => setTab(tb)}>
+                <button role="tab" aria-selected={tab === tb} class={tab === tb ? 'active' : ''} title={`${t[tb]} (${TABS.indexOf(tb) + 1})`} onClick={() => setTab(tb)}>
                   {t[tb]}{tb === 'queued' && queuedCount ? ` (${queuedCount})` : ''}
                 </button>
               ))}
@@ -137,6 +173,15 @@ function App() {
             <ConversationView key={`${selected}:${convs.get(selected)?.status}:${convs.get(selected)?.assignee_id}`} id={selected} t={t} me={me}
               live={live} typing={Date.now() - (typing[selected] || 0) < 4000} />
           ) : <div class="thread empty">{t.select}</div>}
+        </div>
+      )}
+      {help && (
+        <div class="help-overlay" onClick={() => setHelp(false)}>
+          <div class="card" role="dialog" aria-modal="true" aria-label={t.shortcuts} onClick={(e) => e.stopPropagation()}>
+            <h3>{t.shortcuts}</h3>
+            <table><tbody>{t.keys.map(([k, what]) => <tr key={k}><td><kbd>{k}</kbd></td><td>{what}</td></tr>)}</tbody></table>
+            <button class="secondary" onClick={() => setHelp(false)}>{t.close}</button>
+          </div>
         </div>
       )}
       {page === 'kb' && <KnowledgeBase t={t} admin={me.role === 'admin'} />}

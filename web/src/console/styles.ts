@@ -76,4 +76,7 @@ input, textarea { font: inherit; padding: 6px 8px; border: 1px solid #cbd5e1; bo
 .canned li { padding: 6px 8px; border-radius: 6px; cursor: pointer; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .canned li.active { background: #eff6ff; } .canned li span { color: #6b7280; }
 @media (max-width: 800px) { .sidebar { display: none; } .list { width: 200px; } .kb { flex-direction: column; } .kb-side { width: auto; } }
+.help-overlay { position: fixed; inset: 0; background: rgba(15, 23, 42, .45); display: flex; align-items: center; justify-content: center; z-index: 10; }
+.help-overlay .card { min-width: 320px; } .help-overlay td { padding: 3px 10px 3px 0; }
+kbd { font: 12px ui-monospace, monospace; background: #f1f5f9; border: 1px solid #cbd5e1; border-radius: 4px; padding: 1px 5px; }
 `;
