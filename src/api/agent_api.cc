@@ -145,17 +145,9 @@ asio::awaitable<HttpResponse> ListConversations(ApiContext* ctx, HttpRequest req
     if (!v.ok()) co_return ErrorResponse(v.status());
     f.before_id = *v;
   }
-  store::Store* store = ctx->store;
   const domain::Id account = user.account_id;
-  auto job3 = [store, account, f]() -> Result<std::vector<domain::Conversation>> {
-    std::vector<domain::Conversation> out;
-    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
-      LINGXI_ASSIGN_OR_RETURN(out, tx.ListConversations(account, f));
-      return Status::Ok();
-    }));
-    return out;
-  };
-  auto list = co_await server::RunBlocking(*ctx->workers, std::move(job3));
+  auto job3 = [account, f](store::ReadTx& tx) { return tx.ListConversations(account, f); };
+  auto list = co_await ReadOnWorkers(ctx, std::move(job3));
   if (!list.ok()) co_return ErrorResponse(list.status());
   json::array arr;
   for (const auto& c : *list) arr.push_back(ConversationJson(c));

@@ -6,6 +6,8 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
+#include <optional>
+#include <type_traits>
 #include <variant>
 
 #include "api/realtime_hub.h"
@@ -13,6 +15,7 @@
 #include "bot/bot.h"
 #include "conversations/conversation_service.h"
 #include "kb/knowledge_base.h"
+#include "server/blocking.h"
 #include "server/router.h"
 #include "store/store.h"
 
@@ -63,6 +66,25 @@ std::string SessionToken(const server::HttpRequest& req, bool* csrf_failed);
 // worker pool). Returns the user, or the 401 response to send.
 boost::asio::awaitable<std::variant<domain::User, server::HttpResponse>> AuthenticateUser(ApiContext* ctx,
                                                                                          server::HttpRequest req);
+
+// Runs `query(tx)` (returning Result<T>) on a pooled read connection, on the worker pool, so
+// the I/O thread never blocks. Not a coroutine itself: co_await the returned awaitable.
+// Pass `query` as a named local, never a temporary (GCC 12 coroutine bug, see blocking.h).
+template <typename Query>
+auto ReadOnWorkers(ApiContext* ctx, Query query) {
+  using R = std::invoke_result_t<Query&, store::ReadTx&>;
+  store::Store* store = ctx->store;
+  auto job = [store, query = std::move(query)]() mutable -> R {
+    std::optional<R> out;
+    Status s = store->Read([&](store::ReadTx& tx) -> Status {
+      out.emplace(query(tx));
+      return out->ok() ? Status::Ok() : out->status();
+    });
+    if (!s.ok()) return s;
+    return std::move(*out);
+  };
+  return server::RunBlocking(*ctx->workers, std::move(job));
+}
 
 // In a coroutine: authenticates the agent or co_returns the 401 response.
 #define LINGXI_AUTH_OR_RETURN(user_var, ctx, req)                                     \

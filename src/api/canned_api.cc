@@ -25,17 +25,9 @@ json::object CannedJson(const store::CannedReply& c) {
 
 asio::awaitable<HttpResponse> List(ApiContext* ctx, HttpRequest req) {
   LINGXI_AUTH_OR_RETURN(user, ctx, req);
-  store::Store* store = ctx->store;
   const domain::Id account = user.account_id;
-  auto job1 = [store, account]() -> Result<std::vector<store::CannedReply>> {
-    std::vector<store::CannedReply> out;
-    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
-      LINGXI_ASSIGN_OR_RETURN(out, tx.ListCannedReplies(account));
-      return Status::Ok();
-    }));
-    return out;
-  };
-  auto list = co_await server::RunBlocking(*ctx->workers, std::move(job1));
+  auto job1 = [account](store::ReadTx& tx) { return tx.ListCannedReplies(account); };
+  auto list = co_await ReadOnWorkers(ctx, std::move(job1));
   if (!list.ok()) co_return ErrorResponse(list.status());
   json::array arr;
   for (const auto& c : *list) arr.push_back(CannedJson(c));

@@ -23,10 +23,6 @@ using server::HttpResponse;
 
 namespace {
 
-#define LINGXI_AUTH_OR_RETURN(user_var, ctx, req)                    \
-  auto user_var##_auth = co_await AuthenticateUser(ctx, req);        \
-  if (auto* e = std::get_if<HttpResponse>(&user_var##_auth)) co_return std::move(*e); \
-  domain::User user_var = std::get<domain::User>(std::move(user_var##_auth))
 
 // Validates an article body from JSON. `partial`: PUT may omit fields (keep old values).
 Status ArticleFromJson(const json::object& o, bool partial, domain::Article* a) {
@@ -59,17 +55,9 @@ Status ArticleFromJson(const json::object& o, bool partial, domain::Article* a) 
 
 asio::awaitable<HttpResponse> List(ApiContext* ctx, HttpRequest req) {
   LINGXI_AUTH_OR_RETURN(user, ctx, req);
-  store::Store* store = ctx->store;
   const domain::Id account = user.account_id;
-  auto job1 = [store, account]() -> Result<std::vector<domain::Article>> {
-    std::vector<domain::Article> out;
-    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
-      LINGXI_ASSIGN_OR_RETURN(out, tx.ListArticles(account));
-      return Status::Ok();
-    }));
-    return out;
-  };
-  auto list = co_await server::RunBlocking(*ctx->workers, std::move(job1));
+  auto job1 = [account](store::ReadTx& tx) { return tx.ListArticles(account); };
+  auto list = co_await ReadOnWorkers(ctx, std::move(job1));
   if (!list.ok()) co_return ErrorResponse(list.status());
   json::array arr;
   for (const auto& a : *list) arr.push_back(ArticleJson(a));
@@ -80,17 +68,9 @@ asio::awaitable<HttpResponse> GetOne(ApiContext* ctx, HttpRequest req) {
   LINGXI_AUTH_OR_RETURN(user, ctx, req);
   auto id = ParseId(req.params["id"], "article id");
   if (!id.ok()) co_return ErrorResponse(id.status());
-  store::Store* store = ctx->store;
   const domain::Id account = user.account_id, article_id = *id;
-  auto job2 = [store, account, article_id]() -> Result<domain::Article> {
-    domain::Article out;
-    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
-      LINGXI_ASSIGN_OR_RETURN(out, tx.GetArticle(account, article_id));
-      return Status::Ok();
-    }));
-    return out;
-  };
-  auto a = co_await server::RunBlocking(*ctx->workers, std::move(job2));
+  auto job2 = [account, article_id](store::ReadTx& tx) { return tx.GetArticle(account, article_id); };
+  auto a = co_await ReadOnWorkers(ctx, std::move(job2));
   if (!a.ok()) co_return ErrorResponse(a.status());
   co_return JsonResponse(200, ArticleJson(*a));
 }

@@ -51,17 +51,9 @@ Result<std::optional<std::string>> OptName(const json::object& o) {
 asio::awaitable<HttpResponse> List(ApiContext* ctx, HttpRequest req) {
   LINGXI_AUTH_OR_RETURN(user, ctx, req);
   if (user.role != domain::Role::kAdmin) co_return ErrorResponse(PermissionDenied("only admins can manage agents"));
-  store::Store* store = ctx->store;
   const domain::Id account = user.account_id;
-  auto job1 = [store, account]() -> Result<std::vector<domain::User>> {
-    std::vector<domain::User> out;
-    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
-      LINGXI_ASSIGN_OR_RETURN(out, tx.ListUsers(account));
-      return Status::Ok();
-    }));
-    return out;
-  };
-  auto list = co_await server::RunBlocking(*ctx->workers, std::move(job1));
+  auto job1 = [account](store::ReadTx& tx) { return tx.ListUsers(account); };
+  auto list = co_await ReadOnWorkers(ctx, std::move(job1));
   if (!list.ok()) co_return ErrorResponse(list.status());
   json::array arr;
   for (const auto& u : *list) arr.push_back(UserJson(u));
@@ -72,17 +64,9 @@ asio::awaitable<HttpResponse> List(ApiContext* ctx, HttpRequest req) {
 asio::awaitable<HttpResponse> Inboxes(ApiContext* ctx, HttpRequest req) {
   LINGXI_AUTH_OR_RETURN(user, ctx, req);
   if (user.role != domain::Role::kAdmin) co_return ErrorResponse(PermissionDenied("only admins can see inbox settings"));
-  store::Store* store = ctx->store;
   const domain::Id account = user.account_id;
-  auto job5 = [store, account]() -> Result<std::vector<domain::Inbox>> {
-    std::vector<domain::Inbox> out;
-    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
-      LINGXI_ASSIGN_OR_RETURN(out, tx.ListInboxes(account));
-      return Status::Ok();
-    }));
-    return out;
-  };
-  auto list = co_await server::RunBlocking(*ctx->workers, std::move(job5));
+  auto job5 = [account](store::ReadTx& tx) { return tx.ListInboxes(account); };
+  auto list = co_await ReadOnWorkers(ctx, std::move(job5));
   if (!list.ok()) co_return ErrorResponse(list.status());
   json::array arr;
   for (const auto& i : *list) {
@@ -95,17 +79,9 @@ asio::awaitable<HttpResponse> Inboxes(ApiContext* ctx, HttpRequest req) {
 // Any agent: the active colleagues a conversation can be transferred to (no emails).
 asio::awaitable<HttpResponse> Directory(ApiContext* ctx, HttpRequest req) {
   LINGXI_AUTH_OR_RETURN(user, ctx, req);
-  store::Store* store = ctx->store;
   const domain::Id account = user.account_id;
-  auto job4 = [store, account]() -> Result<std::vector<domain::User>> {
-    std::vector<domain::User> out;
-    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
-      LINGXI_ASSIGN_OR_RETURN(out, tx.ListUsers(account));
-      return Status::Ok();
-    }));
-    return out;
-  };
-  auto list = co_await server::RunBlocking(*ctx->workers, std::move(job4));
+  auto job4 = [account](store::ReadTx& tx) { return tx.ListUsers(account); };
+  auto list = co_await ReadOnWorkers(ctx, std::move(job4));
   if (!list.ok()) co_return ErrorResponse(list.status());
   json::array arr;
   for (const auto& u : *list) {

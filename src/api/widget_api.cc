@@ -78,17 +78,9 @@ asio::awaitable<HttpResponse> Create(ApiContext* ctx, HttpRequest req) {
 asio::awaitable<HttpResponse> Get(ApiContext* ctx, HttpRequest req) {
   auto claims = Authorize(ctx, req);
   if (!claims.ok()) co_return ErrorResponse(claims.status());
-  store::Store* store = ctx->store;
   WidgetClaims c = *claims;
-  auto job2 = [store, c]() -> Result<domain::Conversation> {
-    domain::Conversation out;
-    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
-      LINGXI_ASSIGN_OR_RETURN(out, tx.GetConversation(c.account_id, c.conversation_id));
-      return Status::Ok();
-    }));
-    return out;
-  };
-  auto conv = co_await server::RunBlocking(*ctx->workers, std::move(job2));
+  auto job2 = [c](store::ReadTx& tx) { return tx.GetConversation(c.account_id, c.conversation_id); };
+  auto conv = co_await ReadOnWorkers(ctx, std::move(job2));
   if (!conv.ok()) co_return ErrorResponse(conv.status());
   co_return JsonResponse(200, ConversationJson(*conv, /*include_handoff=*/false));
 }
@@ -107,17 +99,9 @@ asio::awaitable<HttpResponse> ListMessages(ApiContext* ctx, HttpRequest req) {
     if (!v.ok()) co_return ErrorResponse(v.status());
     limit = std::min<int64_t>(*v, 500);
   }
-  store::Store* store = ctx->store;
   WidgetClaims c = *claims;
-  auto job3 = [store, c, after, limit]() -> Result<std::vector<domain::Message>> {
-    std::vector<domain::Message> out;
-    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
-      LINGXI_ASSIGN_OR_RETURN(out, tx.ListMessages(c.account_id, c.conversation_id, after, static_cast<int>(limit)));
-      return Status::Ok();
-    }));
-    return out;
-  };
-  auto msgs = co_await server::RunBlocking(*ctx->workers, std::move(job3));
+  auto job3 = [c, after, limit](store::ReadTx& tx) { return tx.ListMessages(c.account_id, c.conversation_id, after, static_cast<int>(limit)); };
+  auto msgs = co_await ReadOnWorkers(ctx, std::move(job3));
   if (!msgs.ok()) co_return ErrorResponse(msgs.status());
   json::object o;
   o["messages"] = MessagesJson(*msgs);

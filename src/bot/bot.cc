@@ -94,11 +94,12 @@ double Confidence(const std::vector<kb::ScoredArticle>& hits) {
   return std::clamp(c, 0.0, 1.0);
 }
 
-std::vector<std::pair<std::string, double>> WeightedTerms(const nlu::Normalizer& norm, const std::string& current,
+// `current_clean` is the cleaned, normalized current message; `previous` is raw.
+std::vector<std::pair<std::string, double>> WeightedTerms(const nlu::Normalizer& norm, const std::string& current_clean,
                                                           const std::string& previous, double previous_weight) {
   std::vector<std::pair<std::string, double>> terms;
   std::unordered_set<std::string> seen;
-  for (auto& t : nlu::Tokenize(CleanQuery(norm, current))) {
+  for (auto& t : nlu::Tokenize(current_clean)) {
     if (seen.insert(t).second) terms.emplace_back(t, 1.0);
   }
   for (auto& t : nlu::Tokenize(CleanQuery(norm, previous))) {
@@ -175,7 +176,7 @@ Decision Bot::Decide(domain::Id account_id, const TurnInput& in) const {
     return handoff("low_confidence", {});
   }
   const kb::AccountKnowledge& k = **snapshot;
-  std::string cleaned = CleanQuery(norm, in.text);
+  const std::string cleaned = CleanNormalizedQuery(normalized);
   std::vector<std::pair<std::string, double>> terms;
   {
     std::unordered_set<std::string> seen;
@@ -191,7 +192,7 @@ Decision Bot::Decide(domain::Id account_id, const TurnInput& in) const {
   if (!in.last_topic_query.empty() && (sig.followup || conf < options_.answer_threshold)) {
     // "这个要多久" points back at the topic: weigh it almost like the current words.
     const bool anaphora = HasAnaphora(in.text);
-    auto ctx_hits = k.SearchTerms(WeightedTerms(norm, in.text, in.last_topic_query, anaphora ? 0.8 : 0.35), 3);
+    auto ctx_hits = k.SearchTerms(WeightedTerms(norm, cleaned, in.last_topic_query, anaphora ? 0.8 : 0.35), 3);
     double ctx_conf = Confidence(ctx_hits);
     const bool current_stands_alone = !anaphora && conf >= options_.answer_threshold && !hits.empty() &&
                                       (ctx_hits.empty() || hits[0].article->id != ctx_hits[0].article->id);

@@ -47,7 +47,11 @@ std::string StripLeadIns(std::string s) {
 }  // namespace
 
 std::string CleanQuery(const nlu::Normalizer& norm, std::string_view raw) {
-  std::string s = StripLeadIns(norm.Normalize(raw));
+  return CleanNormalizedQuery(norm.Normalize(raw));
+}
+
+std::string CleanNormalizedQuery(std::string normalized) {
+  std::string s = StripLeadIns(std::move(normalized));
   for (auto f : kZhFillers) RemoveAll(s, f, " ");
   s = " " + s + " ";
   for (auto f : kEnFillers) RemoveAll(s, std::string(" ") + std::string(f), " ");

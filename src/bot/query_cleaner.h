@@ -12,5 +12,7 @@ namespace lingxi::bot {
 
 // Returns the normalized, cleaned query (may be empty if the message was only filler).
 std::string CleanQuery(const nlu::Normalizer& norm, std::string_view raw);
+// The same for text that is already Normalize()d (avoids normalizing twice on the hot path).
+std::string CleanNormalizedQuery(std::string normalized);
 
 }  // namespace lingxi::bot

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "conversations/internal/conversation_state.h"
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/log.h"
@@ -19,9 +20,6 @@ using domain::Message;
 using domain::SenderType;
 
 namespace {
-
-constexpr size_t kShards = 16;
-constexpr size_t kRecentCustomerMessages = 5;
 
 struct Metrics {
   Counter* contact_messages;
@@ -72,38 +70,13 @@ std::string ResolvedNotice(const std::string& lang) {
 
 }  // namespace
 
-struct ConversationService::State {
-  std::mutex mu;
-  bool loaded = false;
-  domain::Conversation conv;
-  std::deque<std::string> recent_customer;
-  std::deque<std::string> recent_customer_norm;  // Normalize() of recent_customer, computed once
-  std::vector<Id> last_sources;
-  std::string last_topic_query;
-  std::string language = "zh";
-};
-
-struct ConversationService::Shard {
-  mutable std::mutex mu;
-  std::unordered_map<Id, std::shared_ptr<State>> states;
-};
-
 ConversationService::ConversationService(store::Store* store, const bot::Bot* bot, EventSink* sink,
                                          ServiceOptions options)
-    : store_(store), bot_(bot), sink_(sink), options_(options), shards_(new Shard[kShards]) {
+    : store_(store), bot_(bot), sink_(sink), options_(options), shards_(new Shard[kStateShards]) {
   Metrics::Get();
 }
 
 ConversationService::~ConversationService() = default;
-
-size_t ConversationService::cached_conversations() const {
-  size_t n = 0;
-  for (size_t i = 0; i < kShards; ++i) {
-    std::lock_guard lock(shards_[i].mu);
-    n += shards_[i].states.size();
-  }
-  return n;
-}
 
 Status ConversationService::ValidateContent(std::string& content) const {
   if (!IsValidUtf8(content)) return InvalidArgument("content is not valid UTF-8");
@@ -166,90 +139,6 @@ Result<StartResult> ConversationService::StartWidgetConversation(const std::stri
   return out;
 }
 
-Status ConversationService::Load(State& st, Id account_id, Id conversation_id) {
-  std::vector<Message> recent;
-  LINGXI_RETURN_IF_ERROR(store_->Read([&](store::ReadTx& tx) -> Status {
-    LINGXI_ASSIGN_OR_RETURN(st.conv, tx.GetConversation(account_id, conversation_id));
-    LINGXI_ASSIGN_OR_RETURN(recent, tx.RecentMessages(account_id, conversation_id, 20));
-    return Status::Ok();
-  }));
-  st.recent_customer.clear();
-  st.recent_customer_norm.clear();
-  st.last_sources.clear();
-  st.last_topic_query.clear();
-  std::string last_customer;
-  for (const auto& m : recent) {
-    if (m.sender_type == SenderType::kContact) {
-      last_customer = m.content;
-      st.recent_customer.push_back(m.content);
-      st.recent_customer_norm.push_back(bot_->normalizer().Normalize(m.content));
-      if (st.recent_customer.size() > kRecentCustomerMessages) {
-        st.recent_customer.pop_front();
-        st.recent_customer_norm.pop_front();
-      }
-    } else if (m.sender_type == SenderType::kBot && !m.meta_json.empty()) {
-      boost::system::error_code ec;
-      auto v = boost::json::parse(m.meta_json, ec);
-      if (ec || !v.is_object()) continue;
-      const auto& o = v.as_object();
-      if (auto* l = o.if_contains("language"); l && l->is_string()) st.language = std::string(l->as_string());
-      auto* action = o.if_contains("action");
-      if (action && action->is_string() && action->as_string() == "answer") {
-        st.last_topic_query = last_customer;
-        st.last_sources.clear();
-        if (auto* src = o.if_contains("sources"); src && src->is_array())
-          for (const auto& s : src->as_array())
-            if (s.is_object() && s.as_object().contains("id") && s.as_object().at("id").is_int64())
-              st.last_sources.push_back(s.as_object().at("id").as_int64());
-      }
-    }
-  }
-  st.loaded = true;
-  return Status::Ok();
-}
-
-Result<std::shared_ptr<ConversationService::State>> ConversationService::Acquire(Id conversation_id) {
-  Shard& shard = shards_[static_cast<size_t>(conversation_id) % kShards];
-  std::shared_ptr<State> st;
-  {
-    std::lock_guard lock(shard.mu);
-    auto& slot = shard.states[conversation_id];
-    if (!slot) {
-      if (shard.states.size() > options_.max_cached_conversations / kShards) {
-        // Evict idle entries (nobody holds them); they reload from the store on next use.
-        for (auto it = shard.states.begin(); it != shard.states.end();) {
-          if (it->second && it->second.use_count() == 1 && it->first != conversation_id) it = shard.states.erase(it);
-          else ++it;
-        }
-      }
-      slot = std::make_shared<State>();
-    }
-    st = slot;
-  }
-  return st;
-}
-
-Result<std::shared_ptr<ConversationService::State>> ConversationService::AcquireLoaded(
-    Id account_id, Id conversation_id, std::unique_lock<std::mutex>* lock) {
-  LINGXI_ASSIGN_OR_RETURN(std::shared_ptr<State> st, Acquire(conversation_id));
-  std::unique_lock held(st->mu);
-  if (!st->loaded || st->conv.account_id != account_id) {
-    if (Status s = Load(*st, account_id, conversation_id); !s.ok()) {
-      held.unlock();
-      if (s.code() == StatusCode::kNotFound) Forget(conversation_id);
-      return s;
-    }
-  }
-  *lock = std::move(held);
-  return st;
-}
-
-void ConversationService::Forget(Id conversation_id) {
-  Shard& shard = shards_[static_cast<size_t>(conversation_id) % kShards];
-  std::lock_guard lock(shard.mu);
-  shard.states.erase(conversation_id);
-}
-
 void ConversationService::Publish(const TurnResult& turn, bool status_changed) {
   if (!sink_) return;
   const Id account = turn.conversation.account_id, conv = turn.conversation.id;
@@ -305,13 +194,6 @@ void ConversationService::Complete(const std::shared_ptr<State>& st, Id conversa
   Metrics::Get().turn_latency->ObserveMicros(MonotonicMicros() - started);
   Publish(*turn, status_changed);
   if (done) done(*turn);
-}
-
-std::shared_ptr<ConversationService::State> ConversationService::Peek(Id conversation_id) const {
-  Shard& shard = shards_[static_cast<size_t>(conversation_id) % kShards];
-  std::lock_guard lock(shard.mu);
-  auto it = shard.states.find(conversation_id);
-  return it == shard.states.end() ? nullptr : it->second;
 }
 
 Status ConversationService::Preload(Id account_id, Id conversation_id, Id contact_id) {
