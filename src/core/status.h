@@ -26,6 +26,7 @@ enum class StatusCode {
   kUnavailable,
   kDeadlineExceeded,
   kInternal,
+  kCancelled,  // the caller gave up (customer left, shutdown); not an error of the callee
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -59,6 +60,7 @@ inline Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPre
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status DeadlineExceeded(std::string m) { return {StatusCode::kDeadlineExceeded, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+inline Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
 
 // Holds a T or an error Status. REQUIRES: never constructed from an OK Status.
 template <typename T>
