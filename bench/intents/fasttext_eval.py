@@ -1,14 +1,32 @@
-#!/usr/bin/env python3
-"""Scores Debian's `fasttext` CLI on the same splits and metrics as `lingxi eval intents`.
+#!/usr/bin/python3
+"""Scores Debian's fastText 0.9.2 (python3-fasttext, the same C++ library as the `fasttext` CLI, called
+in-process) on the same splits and metrics as `lingxi eval intents`.
 
-Usage: fasttext_eval.py --train A.jsonl [--train B.jsonl] --test T.jsonl [--test U.jsonl] [--autotune-seconds 60]
+Usage: fasttext_eval.py --train A.jsonl [--train B.jsonl] --test T.jsonl [--test U.jsonl]
+                        [--autotune-seconds 120] [--threads 2]
 
-The autotune validation set is a stratified 10% hold-out of the training files (every 10th
-example of each label, as Lingxi's own hold-out), so the test files are only scored. Out of
-scope = the predicted label is `oos` (fastText has no rejection threshold of its own).
+Protocol (the same as Lingxi's and nlpjs_eval.js's):
+  - hold-out = every 10th example of each label of the TRAIN files (index % 10 == 5); the test files
+    are only scored. Everything that is tuned is tuned on this hold-out.
+  - hyper-parameters: fastText's own autotune (`autotuneValidationFile` = the hold-out, searching
+    epochs, learning rate, word n-grams, dim, char n-grams, bucket) AND a small manual grid (word
+    bigrams, epochs, learning rate, char n-grams); the setting with the best hold-out in-scope accuracy wins.
+  - out of scope: an explicit `oos` class when the training data has one, plus a minimum probability
+    of the top label, chosen on the hold-out with the rule of nlu::ChooseOosThreshold (among
+    thresholds within 0.5 point of the best hold-out in-scope accuracy, maximise
+    (accuracy + oos recall) / 2).
+  - the final model is retrained on all of TRAIN with the chosen setting (that training is the
+    reported train time; tuning time is reported separately).
+  - latency = one `model.predict(text, k=1)` call in this process, including the same text
+    preprocessing (lower-case, punctuation split off), single thread; Python's call overhead (~1 us)
+    is included.
 Prints one JSON object on the last line.
 """
-import argparse, collections, json, os, re, subprocess, tempfile, time
+import argparse, collections, json, os, re, tempfile, time
+
+import fasttext
+
+PUNCT = re.compile(r"([!\"#$%&()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 
 
 def load(paths):
@@ -19,16 +37,62 @@ def load(paths):
     return rows
 
 
-def ft_line(r):
-    text = re.sub(r"\s+", " ", r["text"].lower()).strip()
-    return "__label__%s %s\n" % (r["label"].replace(" ", "_"), text)
+def prep(text):
+    return " ".join(PUNCT.sub(r" \1 ", text.lower()).split())
+
+
+def write(path, rows):
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write("__label__%s %s\n" % (r["label"].replace(" ", "_"), prep(r["text"])))
+
+
+def top(model, text):
+    labels, probs = model.predict(prep(text), k=1)
+    return labels[0][len("__label__"):], float(probs[0])
+
+
+def metrics(preds, rows, oos, thr):
+    n_in = ok = n_oos = caught = 0
+    for (label, prob), r in zip(preds, rows):
+        is_oos = label == oos or prob < thr
+        if r["label"] == oos:
+            n_oos += 1
+            caught += is_oos
+        else:
+            n_in += 1
+            ok += (not is_oos) and label == r["label"]
+    return (ok / n_in if n_in else 0.0), (caught / n_oos if n_oos else 0.0), n_oos
+
+
+def choose_threshold(preds, rows, oos, tolerance):
+    scored = [(t,) + metrics(preds, rows, oos, t) for t in sorted({0.0} | {p for _, p in preds})]
+    best = max(s[1] for s in scored)
+    ok = [s for s in scored if s[1] >= best - tolerance]
+    if ok[0][3]:
+        return max(ok, key=lambda s: ((s[1] + s[2]) / 2, -s[0]))
+    return max(ok, key=lambda s: s[0])
+
+
+ARG_NAMES = ("lr", "dim", "ws", "epoch", "minCount", "minn", "maxn", "neg", "wordNgrams", "bucket",
+             "lrUpdateRate", "t")
+
+
+def model_args(model):
+    a = model.f.getArgs()
+    out = {k: getattr(a, k) for k in ARG_NAMES}
+    out["loss"] = str(a.loss).split(".")[-1]
+    return out
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--train", action="append", required=True)
     ap.add_argument("--test", action="append", required=True)
-    ap.add_argument("--autotune-seconds", type=int, default=60)
+    ap.add_argument("--oos-label", default="oos")
+    ap.add_argument("--autotune-seconds", type=int, default=120)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--tolerance", type=float, default=0.005)
     a = ap.parse_args()
     train, test = load(a.train), load(a.test)
     seen = collections.Counter()
@@ -38,27 +102,56 @@ def main():
         seen[r["label"]] += 1
         (hold if k % 10 == 5 else fit).append(r)
     d = tempfile.mkdtemp()
-    for name, rows in (("fit", fit), ("hold", hold), ("test", test)):
-        with open(os.path.join(d, name + ".txt"), "w", encoding="utf-8") as f:
-            f.writelines(ft_line(r) for r in rows)
+    for name, rows in (("fit", fit), ("hold", hold), ("all", train)):
+        write(os.path.join(d, name + ".txt"), rows)
+
+    def hold_accuracy(model):
+        return metrics([top(model, r["text"]) for r in hold], hold, a.oos_label, 0.0)[0]
+
+    t_tune = time.time()
+    candidates = []  # (hold-out accuracy, name, args, model trained on fit)
+    for ngrams in (1, 2):
+        for epoch in (25, 50):
+            for lr in (0.5, 1.0):
+                for minn, maxn in ((0, 0), (3, 5)):
+                    args = dict(wordNgrams=ngrams, epoch=epoch, lr=lr, minn=minn, maxn=maxn, dim=100,
+                                bucket=200000 if (ngrams > 1 or minn) else 0, loss="softmax")
+                    m = fasttext.train_supervised(input=d + "/fit.txt", thread=a.threads, verbose=0, **args)
+                    candidates.append((hold_accuracy(m), "grid", args, m))
+    m = fasttext.train_supervised(input=d + "/fit.txt", autotuneValidationFile=d + "/hold.txt",
+                                  autotuneDuration=a.autotune_seconds, thread=a.threads, verbose=0)
+    candidates.append((hold_accuracy(m), "autotune", model_args(m), m))
+    acc, how, args, hold_model = max(candidates, key=lambda c: c[0])
+    thr, h_acc, h_rec, _ = choose_threshold([top(hold_model, r["text"]) for r in hold], hold, a.oos_label,
+                                            a.tolerance)
+    tune_s = time.time() - t_tune
+    auto = [c for c in candidates if c[1] == "autotune"][0]
+    print("[fasttext] chose %s %s: hold-out acc %.4f (autotune %.4f), threshold %.3f -> acc %.4f, oos recall %.3f"
+          % (how, json.dumps(args), acc, auto[0], thr, h_acc, h_rec), file=os.sys.stderr)
+
+    final_args = {k: v for k, v in args.items() if k in ("lr", "dim", "ws", "epoch", "minCount", "minn", "maxn",
+                                                         "neg", "wordNgrams", "bucket", "loss")}
     t0 = time.time()
-    subprocess.run(["fasttext", "supervised", "-input", d + "/fit.txt", "-output", d + "/model",
-                    "-autotune-validation", d + "/hold.txt", "-autotune-duration", str(a.autotune_seconds),
-                    "-thread", "2"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    model = fasttext.train_supervised(input=d + "/all.txt", thread=a.threads, verbose=0, **final_args)
     train_s = time.time() - t0
-    t0 = time.time()
-    out = subprocess.run(["fasttext", "predict", d + "/model.bin", d + "/test.txt"], check=True,
-                         capture_output=True, text=True).stdout.split("\n")
-    pred_s = time.time() - t0
-    preds = [l.replace("__label__", "") for l in out[: len(test)]]
-    n_in = sum(r["label"] != "oos" for r in test)
-    n_oos = len(test) - n_in
-    acc = sum(p == r["label"] for p, r in zip(preds, test) if r["label"] != "oos") / max(1, n_in)
-    caught = sum(p == "oos" for p, r in zip(preds, test) if r["label"] == "oos")
-    print(json.dumps({"in_scope_accuracy": acc, "oos_recall": caught / n_oos if n_oos else 0.0,
-                      "n_train": len(fit), "n_test": len(test),
-                      "train_seconds_including_autotune": train_s,
-                      "predict_us_mean_batch_incl_load": pred_s * 1e6 / len(test)}))
+    model.save_model(d + "/final.bin")
+    model_bytes = os.path.getsize(d + "/final.bin")
+
+    for r in hold[:200]:  # warm-up (not the scored texts)
+        top(model, r["text"])
+    preds, lat = [], []
+    for r in test:
+        t0 = time.perf_counter_ns()
+        p = top(model, r["text"])
+        lat.append((time.perf_counter_ns() - t0) / 1e3)
+        preds.append(p)
+    acc, rec, n_oos = metrics(preds, test, a.oos_label, thr)
+    lat.sort()
+    pct = lambda q: lat[min(len(lat) - 1, int(q * (len(lat) - 1) + 0.5))]
+    print(json.dumps({"in_scope_accuracy": acc, "oos_recall": rec, "oos_threshold": thr, "n_train": len(train),
+                      "n_test": len(test), "n_test_oos": n_oos, "train_seconds": train_s,
+                      "tuning_seconds": tune_s, "setting": how, "args": final_args,
+                      "predict_us_p50": pct(0.5), "predict_us_p99": pct(0.99), "model_bytes": model_bytes}))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// Scores NLP.js (npm `node-nlp`, NlpManager) on the same splits and metrics as `lingxi eval intents`.
+//
+// Usage: node --expose-gc nlpjs_eval.js --train A.jsonl [--train B.jsonl] --test T.jsonl [--test U.jsonl]
+//
+// Protocol (the same as Lingxi's and fasttext_eval.py's):
+//  - hold-out = every 10th example of each label of the TRAIN files (index % 10 == 5); the test files are
+//    only scored;
+//  - a first model is trained on the other 90% and scored on the hold-out to choose the out-of-scope
+//    threshold on NlpManager's score (the rule of nlu::ChooseOosThreshold: among thresholds within
+//    0.5 point of the best hold-out in-scope accuracy, maximise (accuracy + oos recall) / 2);
+//  - the final model is trained on all of TRAIN and scored on the test files;
+//  - out of scope = NLP.js answers its own `None` intent, or the trained `oos` intent, or the score is
+//    below the threshold. NLP.js's built-in threshold (0.5) is set to 0 so the chosen one applies.
+//  - latency = one `await manager.process('en', text)` call, measured with process.hrtime.bigint() in
+//    this process, single-threaded (Node runs JavaScript on one thread), after 200 warm-up calls on
+//    hold-out texts.
+// Prints one JSON object on the last line.
+'use strict';
+
+const fs = require('fs');
+const { NlpManager } = require('node-nlp');
+
+function parseArgs(argv) {
+  const a = { train: [], test: [], oos: 'oos', tolerance: 0.005 };
+  for (let i = 2; i < argv.length; i += 2) {
+    const key = argv[i].replace(/^--/, '');
+    if (key === 'train' || key === 'test') a[key].push(argv[i + 1]);
+    else if (key === 'oos-label') a.oos = argv[i + 1];
+    else if (key === 'tolerance') a.tolerance = Number(argv[i + 1]);
+    else throw new Error(`unknown flag ${argv[i]}`);
+  }
+  if (!a.train.length || !a.test.length) throw new Error('need --train and --test');
+  return a;
+}
+
+function load(paths) {
+  const rows = [];
+  for (const p of paths) {
+    for (const line of fs.readFileSync(p, 'utf8').split('\n')) {
+      if (line.trim()) rows.push(JSON.parse(line));
+    }
+  }
+  return rows;
+}
+
+function newManager() {
+  return new NlpManager({
+    languages: ['en'],
+    forceNER: false,
+    autoSave: false,
+    autoLoad: false,
+    threshold: 0,
+    nlu: { log: false },
+  });
+}
+
+async function train(rows) {
+  const manager = newManager();
+  for (const r of rows) manager.addDocument('en', r.text, r.label);
+  const t0 = process.hrtime.bigint();
+  await manager.train();
+  return { manager, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+// Returns [{gold, intent, score, us}] for `rows`.
+async function predict(manager, rows) {
+  const out = [];
+  for (const r of rows) {
+    const t0 = process.hrtime.bigint();
+    const res = await manager.process('en', r.text);
+    const us = Number(process.hrtime.bigint() - t0) / 1e3;
+    out.push({ gold: r.label, intent: res.intent, score: res.score, us });
+  }
+  return out;
+}
+
+function isOos(p, oos, threshold) {
+  return p.intent === 'None' || p.intent === oos || p.score < threshold;
+}
+
+function metrics(preds, oos, threshold) {
+  let nIn = 0, inOk = 0, nOos = 0, caught = 0;
+  for (const p of preds) {
+    const o = isOos(p, oos, threshold);
+    if (p.gold === oos) {
+      nOos += 1;
+      caught += o ? 1 : 0;
+    } else {
+      nIn += 1;
+      inOk += !o && p.intent === p.gold ? 1 : 0;
+    }
+  }
+  return { acc: nIn ? inOk / nIn : 0, recall: nOos ? caught / nOos : 0, nOos };
+}
+
+function chooseThreshold(preds, oos, tolerance) {
+  const candidates = [0, ...new Set(preds.map((p) => p.score))].sort((x, y) => x - y);
+  const scored = candidates.map((t) => ({ t, ...metrics(preds, oos, t) }));
+  const best = Math.max(...scored.map((s) => s.acc));
+  let choice = scored[0];
+  for (const s of scored) {
+    if (s.acc < best - tolerance) continue;
+    const obj = s.nOos ? (s.acc + s.recall) / 2 : s.t;
+    const cur = choice.nOos ? (choice.acc + choice.recall) / 2 : choice.t;
+    if (choice.acc < best - tolerance || obj > cur) choice = s;
+  }
+  return choice;
+}
+
+function percentile(v, q) {
+  const s = [...v].sort((x, y) => x - y);
+  return s.length ? s[Math.min(s.length - 1, Math.round(q * (s.length - 1)))] : 0;
+}
+
+function heapAfterGc() {
+  if (global.gc) global.gc();
+  return process.memoryUsage().heapUsed;
+}
+
+async function main() {
+  const a = parseArgs(process.argv);
+  const all = load(a.train);
+  const test = load(a.test);
+  const seen = new Map();
+  const fit = [], hold = [];
+  for (const r of all) {
+    const k = seen.get(r.label) || 0;
+    seen.set(r.label, k + 1);
+    (k % 10 === 5 ? hold : fit).push(r);
+  }
+  const holdModel = await train(fit);
+  const choice = chooseThreshold(await predict(holdModel.manager, hold), a.oos, a.tolerance);
+  process.stderr.write(`[nlpjs] hold-out: threshold ${choice.t.toFixed(3)}, acc ${choice.acc.toFixed(4)}, ` +
+                       `oos recall ${choice.recall.toFixed(3)} (trained in ${holdModel.seconds.toFixed(1)} s)\n`);
+  holdModel.manager = null;
+  const heap0 = heapAfterGc();
+  const final = await train(all);
+  const heapBytes = heapAfterGc() - heap0;
+  await predict(final.manager, hold.slice(0, 200)); // warm-up for the JIT (not the scored texts)
+  const preds = await predict(final.manager, test);
+  const m = metrics(preds, a.oos, choice.t);
+  const lat = preds.map((p) => p.us);
+  console.log(JSON.stringify({
+    in_scope_accuracy: m.acc,
+    oos_recall: m.recall,
+    oos_threshold: choice.t,
+    n_train: all.length,
+    n_test: test.length,
+    n_test_oos: m.nOos,
+    train_seconds: final.seconds,
+    train_seconds_holdout_model: holdModel.seconds,
+    predict_us_p50: percentile(lat, 0.5),
+    predict_us_p99: percentile(lat, 0.99),
+    model_heap_bytes: heapBytes,
+  }));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
