@@ -25,6 +25,26 @@ json::object MessageJson(const domain::Message& m) {
   return o;
 }
 
+std::string MessageJsonText(const domain::Message& m) {
+  json::object o;
+  o["id"] = m.id;
+  o["conversation_id"] = m.conversation_id;
+  o["sender_type"] = domain::SenderTypeName(m.sender_type);
+  if (m.sender_id) o["sender_id"] = m.sender_id;
+  o["content"] = m.content;
+  o["created_at"] = FormatTimestamp(m.created_at);
+  o["created_at_ms"] = m.created_at;
+  std::string s = json::serialize(o);
+  s.pop_back();  // '}'
+  s += ",\"meta\":";
+  // meta_json is always written by Lingxi's own serialiser (bot decisions, agent names); a
+  // value that does not even look like an object is sent as null rather than spliced in.
+  const bool object = m.meta_json.size() >= 2 && m.meta_json.front() == '{' && m.meta_json.back() == '}';
+  s += object ? std::string_view(m.meta_json) : std::string_view("null");
+  s += '}';
+  return s;
+}
+
 json::array MessagesJson(const std::vector<domain::Message>& ms) {
   json::array a;
   a.reserve(ms.size());

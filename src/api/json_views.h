@@ -11,6 +11,8 @@
 namespace lingxi::api {
 
 boost::json::object MessageJson(const domain::Message& m);
+// The same object as JSON text, built without re-parsing `meta` (the hot path of every turn).
+std::string MessageJsonText(const domain::Message& m);
 boost::json::object ConversationJson(const domain::Conversation& c, bool include_handoff = true);
 boost::json::object ArticleJson(const domain::Article& a);
 boost::json::object ContactJson(const domain::Contact& c);

@@ -68,20 +68,18 @@ void RealtimeHub::Publish(const conversations::Event& e) {
   const bool to_agents = HasSubscribers(accounts_, e.account_id);
   if (!to_customer && !to_agents) return;
   if (e.kind == Kind::kMessage && e.message) {
-    json::object msg = MessageJson(*e.message);
+    const std::string msg = MessageJsonText(*e.message);
     if (to_customer) {
-      json::object customer;
-      customer["type"] = "message";
-      customer["message"] = msg;
-      Send(ConvShard(e.conversation_id), e.conversation_id,
-           std::make_shared<const std::string>(json::serialize(customer)));
+      // The echo of the customer's own message carries their client_id: it is the ack.
+      std::string customer = "{\"type\":\"message\",\"message\":" + msg;
+      if (!e.client_ref.empty()) (customer += ",\"client_id\":") += e.client_ref;
+      customer += '}';
+      Send(ConvShard(e.conversation_id), e.conversation_id, std::make_shared<const std::string>(std::move(customer)));
     }
     if (to_agents) {
-      json::object agent;
-      agent["type"] = "message";
-      agent["conversation_id"] = e.conversation_id;
-      agent["message"] = std::move(msg);
-      Send(accounts_, e.account_id, std::make_shared<const std::string>(json::serialize(agent)));
+      std::string agent = "{\"type\":\"message\",\"conversation_id\":" + std::to_string(e.conversation_id) +
+                          ",\"message\":" + msg + "}";
+      Send(accounts_, e.account_id, std::make_shared<const std::string>(std::move(agent)));
     }
   } else if (e.kind == Kind::kConversation && e.conversation) {
     if (to_customer) {

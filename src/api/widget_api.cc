@@ -111,11 +111,14 @@ asio::awaitable<HttpResponse> ListMessages(ApiContext* ctx, HttpRequest req) {
 // A customer turn: on the calling I/O thread when everything it needs is in memory (the
 // common case: microseconds of CPU, no blocking), otherwise on the worker pool.
 void StartCustomerTurn(ApiContext* ctx, const WidgetClaims& c, std::string content,
-                       conversations::ConversationService::TurnCallback cb) {
-  if (ctx->conversations->TryPostCustomerMessage(c.account_id, c.conversation_id, c.contact_id, content, cb)) return;
-  asio::post(*ctx->workers, [ctx, c, content = std::move(content), cb = std::move(cb)]() mutable {
+                       conversations::ConversationService::TurnCallback cb, std::string client_ref = {}) {
+  if (ctx->conversations->TryPostCustomerMessage(c.account_id, c.conversation_id, c.contact_id, content, cb,
+                                                 client_ref))
+    return;
+  asio::post(*ctx->workers, [ctx, c, content = std::move(content), cb = std::move(cb),
+                             client_ref = std::move(client_ref)]() mutable {
     ctx->conversations->PostCustomerMessage(c.account_id, c.conversation_id, c.contact_id, std::move(content),
-                                            std::move(cb));
+                                            std::move(cb), std::move(client_ref));
   });
 }
 
@@ -172,6 +175,8 @@ void OnCustomerFrame(ApiContext* ctx, WidgetClaims c, const std::shared_ptr<serv
   const auto& o = v.as_object();
   json::value client_id = nullptr;
   if (auto* id = o.if_contains("client_id"); id && (id->is_string() || id->is_int64())) client_id = *id;
+  if (client_id.is_string() && client_id.as_string().size() > 100)
+    return SendError(conn, "invalid_argument", "client_id is longer than 100 bytes", nullptr);
   auto type = OptString(o, "type", 32);
   if (!type.ok() || !*type) return SendError(conn, "invalid_argument", "type is required", client_id);
   if (**type == "ping") return SendJson(conn, json::object{{"type", "pong"}});
@@ -185,16 +190,15 @@ void OnCustomerFrame(ApiContext* ctx, WidgetClaims c, const std::shared_ptr<serv
   auto content = ReqString(o, "content", kMaxContentBytes);
   if (!content.ok()) return SendError(conn, "invalid_argument", content.status().message(), client_id);
   std::weak_ptr<server::WsConnection> weak = conn;
-  StartCustomerTurn(ctx, c, std::move(*content), [weak, client_id](Result<TurnResult> r) {
-    auto conn = weak.lock();
-    if (!conn) return;
-    if (!r.ok()) {
-      return SendError(conn, std::string(StatusCodeName(r.status().code())), r.status().message(), client_id);
-    }
-    json::object ack{{"type", "ack"}, {"message_id", r->message.id}};
-    if (!client_id.is_null()) ack["client_id"] = client_id;
-    SendJson(conn, ack);
-  });
+  // Success is acknowledged by the echo of the stored message (it carries `client_id`), which
+  // the hub sends after COMMIT to every socket of the conversation, this one included.
+  std::string client_ref = client_id.is_null() ? std::string() : json::serialize(client_id);
+  auto on_done = [weak, client_id](Result<TurnResult> r) {
+    if (r.ok()) return;
+    if (auto conn = weak.lock())
+      SendError(conn, std::string(StatusCodeName(r.status().code())), r.status().message(), client_id);
+  };
+  StartCustomerTurn(ctx, c, std::move(*content), std::move(on_done), std::move(client_ref));
 }
 
 asio::awaitable<server::WsUpgradeResult> CustomerSocket(ApiContext* ctx, HttpRequest req) {

@@ -143,7 +143,8 @@ void ConversationService::Publish(const TurnResult& turn, bool status_changed) {
   if (!sink_) return;
   const Id account = turn.conversation.account_id, conv = turn.conversation.id;
   if (turn.message.id != 0) {
-    sink_->Publish({Event::Kind::kMessage, account, conv, std::make_shared<const Message>(turn.message), nullptr});
+    sink_->Publish({Event::Kind::kMessage, account, conv, std::make_shared<const Message>(turn.message), nullptr,
+                    turn.client_ref});
   }
   for (const auto& r : turn.replies)
     sink_->Publish({Event::Kind::kMessage, account, conv, std::make_shared<const Message>(r), nullptr});
@@ -158,14 +159,16 @@ void ConversationService::Commit(std::shared_ptr<State> st, Id conversation_id, 
   const int64_t started = MonotonicMicros();
   store_->Write(
       [turn, status_changed, insert_incoming](store::WriteTx& tx) -> Status {
-        if (insert_incoming) {
-          LINGXI_ASSIGN_OR_RETURN(turn->message.id, tx.InsertMessage(turn->message));
-        }
-        for (auto& r : turn->replies) {
-          LINGXI_ASSIGN_OR_RETURN(r.id, tx.InsertMessage(r));
-        }
-        if (status_changed) LINGXI_RETURN_IF_ERROR(tx.UpdateConversation(turn->conversation));
-        return Status::Ok();
+        // One conversation-row update per turn, whatever the number of messages.
+        std::vector<Message> batch;
+        batch.reserve(turn->replies.size() + 1);
+        if (insert_incoming) batch.push_back(std::move(turn->message));
+        for (auto& r : turn->replies) batch.push_back(std::move(r));
+        Status s = tx.SaveTurn(turn->conversation, status_changed, batch);
+        size_t i = 0;
+        if (insert_incoming) turn->message = std::move(batch[i++]);
+        for (auto& r : turn->replies) r = std::move(batch[i++]);
+        return s;
       },
       [this, st, conversation_id, turn, status_changed, started, done = std::move(done)](Status s) mutable {
         if (options_.dispatch) {
@@ -208,7 +211,8 @@ Status ConversationService::Preload(Id account_id, Id conversation_id, Id contac
 }
 
 bool ConversationService::TryPostCustomerMessage(Id account_id, Id conversation_id, Id contact_id,
-                                                 std::string& content, TurnCallback& done) {
+                                                 std::string& content, TurnCallback& done,
+                                                 const std::string& client_ref) {
   std::shared_ptr<State> st = Peek(conversation_id);
   if (!st) return false;
   std::unique_lock lock(st->mu, std::try_to_lock);
@@ -219,30 +223,33 @@ bool ConversationService::TryPostCustomerMessage(Id account_id, Id conversation_
     done(s);
     return true;
   }
-  CustomerTurnLocked(*st, st, account_id, conversation_id, contact_id, std::move(content), std::move(done));
+  CustomerTurnLocked(*st, st, account_id, conversation_id, contact_id, std::move(content), client_ref,
+                     std::move(done));
   return true;
 }
 
 void ConversationService::PostCustomerMessage(Id account_id, Id conversation_id, Id contact_id, std::string content,
-                                              TurnCallback done) {
+                                              TurnCallback done, std::string client_ref) {
   if (Status s = ValidateContent(content); !s.ok()) return done(s);
   std::unique_lock<std::mutex> lock;
   auto locked = AcquireLoaded(account_id, conversation_id, &lock);
   if (!locked.ok()) return done(locked.status());
   std::shared_ptr<State> st = *locked;
-  CustomerTurnLocked(*st, st, account_id, conversation_id, contact_id, std::move(content), std::move(done));
+  CustomerTurnLocked(*st, st, account_id, conversation_id, contact_id, std::move(content), std::move(client_ref),
+                     std::move(done));
 }
 
 // REQUIRES: st.mu held, st loaded for account_id, content validated.
 void ConversationService::CustomerTurnLocked(State& stref, const std::shared_ptr<State>& st_ptr, Id account_id,
                                              Id conversation_id, Id contact_id, std::string content,
-                                             TurnCallback done) {
+                                             std::string client_ref, TurnCallback done) {
   State* st = &stref;
   if (st->conv.contact_id != contact_id) return done(PermissionDenied("this conversation belongs to another contact"));
 
   const int64_t now = NowMillis();
   auto turn = std::make_shared<TurnResult>();
   turn->message = Message{0, account_id, conversation_id, SenderType::kContact, contact_id, content, "", now};
+  turn->client_ref = std::move(client_ref);
   auto& m = Metrics::Get();
   m.contact_messages->Inc();
   bool status_changed = false;

@@ -44,6 +44,7 @@ struct StartResult {
 struct TurnResult {
   domain::Message message;               // the stored incoming message (empty id for RequestHuman)
   std::vector<domain::Message> replies;  // bot/system messages produced by this turn
+  std::string client_ref;                // see Event::client_ref
   domain::Conversation conversation;     // state after the turn
 };
 
@@ -70,12 +71,14 @@ class ConversationService {
 
   // A customer message. Validates `content` (UTF-8, non-empty, length). Errors via `done`:
   // InvalidArgument, NotFound (conversation not in account), PermissionDenied (not this contact's).
-  void PostCustomerMessage(Id account_id, Id conversation_id, Id contact_id, std::string content, TurnCallback done);
+  // `client_ref` (optional) is the JSON text of the sender's client id, carried on the message event.
+  void PostCustomerMessage(Id account_id, Id conversation_id, Id contact_id, std::string content, TurnCallback done,
+                           std::string client_ref = {});
   // Same, but only if it can run without blocking (conversation state and knowledge already
   // in memory): returns false without side effects otherwise, and the caller retries with
   // PostCustomerMessage on a worker thread. Lets I/O threads take the common path directly.
   bool TryPostCustomerMessage(Id account_id, Id conversation_id, Id contact_id, std::string& content,
-                              TurnCallback& done);
+                              TurnCallback& done, const std::string& client_ref = {});
   // The customer pressed "talk to a person": queue for agents (no-op if already with humans).
   void RequestHuman(Id account_id, Id conversation_id, Id contact_id, TurnCallback done);
   // An agent's reply; assigns the conversation to the agent if nobody holds it.
@@ -101,7 +104,7 @@ class ConversationService {
   // On success `*lock` holds the state's mutex.
   Result<std::shared_ptr<State>> AcquireLoaded(Id account_id, Id conversation_id, std::unique_lock<std::mutex>* lock);
   void CustomerTurnLocked(State& st, const std::shared_ptr<State>& st_ptr, Id account_id, Id conversation_id,
-                          Id contact_id, std::string content, TurnCallback done);
+                          Id contact_id, std::string content, std::string client_ref, TurnCallback done);
   Status Load(State& st, Id account_id, Id conversation_id);
   void Forget(Id conversation_id);
   void Commit(std::shared_ptr<State> st, Id conversation_id, std::shared_ptr<TurnResult> turn,

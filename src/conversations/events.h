@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "domain/types.h"
 
@@ -16,6 +17,9 @@ struct Event {
   domain::Id conversation_id = 0;
   std::shared_ptr<const domain::Message> message;            // kMessage
   std::shared_ptr<const domain::Conversation> conversation;  // kConversation: created or changed
+  // kMessage of a customer message: the JSON text of the `client_id` the sender gave it (e.g.
+  // "\"c-17\"" or "17"), echoed to the customer's sockets so the echo doubles as the ack. Or empty.
+  std::string client_ref;
 };
 
 class EventSink {

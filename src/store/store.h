@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -135,6 +136,13 @@ class WriteTx : public ReadTx {
   // Also sets the conversation's last_message_at / last_message_preview (first 120 code
   // points) and updated_at. InvalidArgument if the conversation is not in the account.
   virtual Result<Id> InsertMessage(const domain::Message& m) = 0;
+  // One turn of a conversation in one call: inserts `messages` (all of conversation c.id in
+  // c.account_id; their ids are set) and updates the conversation row ONCE — all the fields of
+  // UpdateConversation when `conversation_changed`, else only the last-message fields. The
+  // preview is taken from the last message. InvalidArgument if the conversation is not in the
+  // account or a message belongs to another conversation.
+  virtual Status SaveTurn(const domain::Conversation& c, bool conversation_changed,
+                          std::span<domain::Message> messages) = 0;
   virtual Result<Id> InsertArticle(const domain::Article& a) = 0;
   virtual Status UpdateArticle(const domain::Article& a) = 0;  // NotFound if absent
   virtual Status DeleteArticle(Id account_id, Id article_id) = 0;  // NotFound if absent

@@ -130,13 +130,13 @@ TEST_F(BadInput, OversizedWebSocketFrameClosesOnlyThatConnection) {
   const std::string huge = json::serialize(json::object{{"type", "message"}, {"content", std::string(70 * 1024, 'z')}});
   ws.Send(huge);  // may or may not complete before the server gives up on the frame
   EXPECT_TRUE(ws.WaitClosed(5s)) << "server kept a connection that sent a 70 KiB frame";
-  EXPECT_FALSE(ws.WaitForType("ack", 0ms)) << "the oversized message was accepted";
+  EXPECT_FALSE(ws.WaitFor(IsAck, 0ms)) << "the oversized message was accepted";
 
   // Other connections are unaffected and the message was not stored.
   WsClient again(port(), "/api/v1/widget/ws?token=" + customer_.token);
   ASSERT_TRUE(again.WaitForType("hello"));
   ASSERT_TRUE(again.Send(json::object{{"type", "message"}, {"content", "还能用吗"}, {"client_id", 1}}));
-  EXPECT_TRUE(again.WaitForType("ack"));
+  EXPECT_TRUE(again.WaitFor(IsAck));
   auto msgs = CustomerMessages(port(), customer_);
   ASSERT_FALSE(msgs.empty());
   EXPECT_EQ(Str(At(msgs[0], "content")), "还能用吗");

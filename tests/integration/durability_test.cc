@@ -82,7 +82,7 @@ TEST(Durability, EveryAckedMessageSurvivesSigkill) {
   std::atomic<int> total_sent{0};
 
   auto record_ack = [&](CustomerRun& run, const json::value& ack) {
-    run.acked[Int(At(ack, "message_id"))] = Int(At(ack, "client_id"));
+    run.acked[Int(At(At(ack, "message"), "id"))] = Int(At(ack, "client_id"));
     std::lock_guard lock(mu);
     ++total_acks;
     cv.notify_all();
@@ -90,7 +90,7 @@ TEST(Durability, EveryAckedMessageSurvivesSigkill) {
   // Records the acks received so far and drops the other frames (message/status echoes).
   auto take_acks = [&](WsClient& ws, CustomerRun& run) {
     for (const auto& frame : ws.inbox())
-      if (Str(At(frame, "type")) == "ack") record_ack(run, frame);
+      if (IsAck(frame)) record_ack(run, frame);
     ws.inbox().clear();
   };
 
@@ -111,7 +111,7 @@ TEST(Durability, EveryAckedMessageSurvivesSigkill) {
         }
         // Keep collecting acks until the server goes away (or everything is acked).
         while (!ws.closed() && run.acked.size() < run.sent.size()) {
-          auto ack = ws.WaitForType("ack", 15s);
+          auto ack = ws.WaitFor(IsAck, 15s);
           if (!ack) break;
           record_ack(run, *ack);
           take_acks(ws, run);

@@ -121,6 +121,11 @@ std::string WidgetPath(int64_t id, const std::string& suffix = "");
 const json::value& At(const json::value& v, std::string_view key);
 const json::value& At(const json::value& v, size_t index);
 std::string Str(const json::value& v);
+// True for the echo that acknowledges a customer's WebSocket message: the stored message,
+// pushed after COMMIT, carrying the client_id the customer gave it.
+inline bool IsAck(const json::value& v) {
+  return v.is_object() && Str(At(v, "type")) == "message" && v.as_object().contains("client_id");
+}
 int64_t Int(const json::value& v);
 double Num(const json::value& v);
 size_t Len(const json::value& v);  // array or object size, else 0

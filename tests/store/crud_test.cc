@@ -284,4 +284,58 @@ TEST_F(StoreTest, UniqueViolationsAreAlreadyExists) {
 }
 
 }  // namespace
+TEST_F(StoreTest, SaveTurnWritesMessagesAndTheConversationRowOnce) {
+  Seed s = MakeTenant("acme");
+  auto make = [&](domain::SenderType who, std::string text, int64_t at) {
+    Message m;
+    m.account_id = s.account;
+    m.conversation_id = s.conversation;
+    m.sender_type = who;
+    m.content = std::move(text);
+    m.created_at = at;
+    return m;
+  };
+  auto conv = ReadValue<Conversation>([&](ReadTx& tx) { return tx.GetConversation(s.account, s.conversation); });
+  ASSERT_TRUE(conv.ok());
+  std::vector<Message> turn{make(domain::SenderType::kContact, "转人工", 7000),
+                            make(domain::SenderType::kBot, "好的，正在为您转接人工客服。", 7001)};
+  Conversation c = *conv;
+  c.status = ConversationStatus::kQueued;
+  c.handoff_reason = "requested";
+  c.updated_at = 7001;
+  ASSERT_TRUE(TryWrite([&](WriteTx& tx) { return tx.SaveTurn(c, true, turn); }).ok());
+  EXPECT_GT(turn[0].id, 0);
+  EXPECT_GT(turn[1].id, turn[0].id);
+  conv = ReadValue<Conversation>([&](ReadTx& tx) { return tx.GetConversation(s.account, s.conversation); });
+  EXPECT_EQ(conv->status, ConversationStatus::kQueued);
+  EXPECT_EQ(conv->handoff_reason, "requested");
+  EXPECT_EQ(conv->last_message_at, 7001);
+  EXPECT_EQ(conv->last_message_preview, "好的，正在为您转接人工客服。");
+
+  // Messages only: the status stays, the preview follows the last message.
+  std::vector<Message> more{make(domain::SenderType::kContact, "还在吗", 8000)};
+  ASSERT_TRUE(TryWrite([&](WriteTx& tx) { return tx.SaveTurn(c, false, more); }).ok());
+  conv = ReadValue<Conversation>([&](ReadTx& tx) { return tx.GetConversation(s.account, s.conversation); });
+  EXPECT_EQ(conv->status, ConversationStatus::kQueued);
+  EXPECT_EQ(conv->last_message_preview, "还在吗");
+  EXPECT_EQ(conv->last_message_at, 8000);
+  auto count = ReadValue<int64_t>([&](ReadTx& tx) { return tx.CountMessages(s.account, s.conversation); });
+  EXPECT_EQ(*count, 3);
+
+  // Another tenant's conversation, or a message of another conversation: refused, nothing stored.
+  Seed other = MakeTenant("other");
+  Conversation foreign = c;
+  foreign.account_id = other.account;
+  std::vector<Message> sneaky{make(domain::SenderType::kContact, "x", 9000)};
+  EXPECT_EQ(TryWrite([&](WriteTx& tx) { return tx.SaveTurn(foreign, false, sneaky); }).code(),
+            StatusCode::kInvalidArgument);
+  Conversation missing = c;
+  missing.id = s.conversation + 999;
+  for (auto& m : sneaky) m.conversation_id = missing.id;
+  EXPECT_EQ(TryWrite([&](WriteTx& tx) { return tx.SaveTurn(missing, false, sneaky); }).code(),
+            StatusCode::kInvalidArgument);
+  count = ReadValue<int64_t>([&](ReadTx& tx) { return tx.CountMessages(s.account, s.conversation); });
+  EXPECT_EQ(*count, 3);
+}
+
 }  // namespace lingxi::store

@@ -62,6 +62,8 @@ class SqliteTx final : public WriteTx {
   Result<Id> InsertConversation(const domain::Conversation& c) override;
   Status UpdateConversation(const domain::Conversation& c) override;
   Result<Id> InsertMessage(const domain::Message& m) override;
+  Status SaveTurn(const domain::Conversation& c, bool conversation_changed,
+                  std::span<domain::Message> messages) override;
   Result<Id> InsertArticle(const domain::Article& a) override;
   Status UpdateArticle(const domain::Article& a) override;
   Status DeleteArticle(Id account_id, Id article_id) override;

@@ -1,6 +1,7 @@
 // Mutations of SqliteTx. Runs on the writer connection only, inside the batch
 // transaction. Cross-account references are rejected by composite foreign keys
 // (see migrations.cc), which surface as InvalidArgument.
+#include <algorithm>
 #include <string>
 
 #include "core/clock.h"
@@ -163,6 +164,48 @@ Result<Id> SqliteTx::InsertMessage(const domain::Message& m) {
   stmt.Bind(1, m.account_id).Bind(2, m.conversation_id).Bind(3, domain::SenderTypeName(m.sender_type));
   stmt.Bind(4, m.sender_id).Bind(5, m.content).Bind(6, m.meta_json).Bind(7, created);
   return InsertReturningId(db_, stmt);
+}
+
+Status SqliteTx::SaveTurn(const domain::Conversation& c, bool conversation_changed,
+                          std::span<domain::Message> messages) {
+  if (!conversation_changed && messages.empty()) return Status::Ok();
+  for (const auto& m : messages) {
+    if (m.account_id != c.account_id || m.conversation_id != c.id)
+      return InvalidArgument("message does not belong to the conversation");
+  }
+  const bool has_messages = !messages.empty();
+  const int64_t last_at = has_messages ? OrNow(messages.back().created_at) : 0;
+  // Updating first doubles as the ownership check: no row touched means the conversation is
+  // absent or belongs to another account.
+  if (conversation_changed) {
+    LINGXI_ASSIGN_OR_RETURN(Stmt update, db_.Prepare(
+        "UPDATE conversations SET status = ?3, assignee_id = ?4, handoff_reason = ?5, handoff_summary = ?6, "
+        "updated_at = ?7, last_message_at = CASE WHEN ?8 THEN ?9 ELSE last_message_at END, "
+        "last_message_preview = CASE WHEN ?8 THEN ?10 ELSE last_message_preview END "
+        "WHERE account_id = ?1 AND id = ?2"));
+    update.Bind(1, c.account_id).Bind(2, c.id).Bind(3, domain::ConversationStatusName(c.status));
+    update.BindIdOrNull(4, c.assignee_id).Bind(5, c.handoff_reason).Bind(6, c.handoff_summary);
+    update.Bind(7, has_messages ? std::max(last_at, OrNow(c.updated_at)) : OrNow(c.updated_at));
+    update.Bind(8, static_cast<int64_t>(has_messages)).Bind(9, last_at);
+    update.Bind(10, has_messages ? Preview(messages.back().content) : std::string());
+    LINGXI_RETURN_IF_ERROR(update.Exec());
+  } else {
+    LINGXI_ASSIGN_OR_RETURN(Stmt update, db_.Prepare(
+        "UPDATE conversations SET last_message_at = ?3, last_message_preview = ?4, updated_at = ?3 "
+        "WHERE account_id = ?1 AND id = ?2"));
+    update.Bind(1, c.account_id).Bind(2, c.id).Bind(3, last_at).Bind(4, Preview(messages.back().content));
+    LINGXI_RETURN_IF_ERROR(update.Exec());
+  }
+  if (db_.Changes() == 0) return InvalidArgument("conversation not found in account");
+  for (auto& m : messages) {
+    LINGXI_ASSIGN_OR_RETURN(Stmt stmt, db_.Prepare(
+        "INSERT INTO messages(account_id, conversation_id, sender_type, sender_id, content, meta, "
+        "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    stmt.Bind(1, m.account_id).Bind(2, m.conversation_id).Bind(3, domain::SenderTypeName(m.sender_type));
+    stmt.Bind(4, m.sender_id).Bind(5, m.content).Bind(6, m.meta_json).Bind(7, OrNow(m.created_at));
+    LINGXI_ASSIGN_OR_RETURN(m.id, InsertReturningId(db_, stmt));
+  }
+  return Status::Ok();
 }
 
 Result<Id> SqliteTx::InsertArticle(const domain::Article& a) {
