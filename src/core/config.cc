@@ -88,6 +88,10 @@ Status LoadConfig(const std::string& path, bool required, const EnvLookup& env, 
       LINGXI_RETURN_IF_ERROR(TomlString(t, "store", "synchronous", &c->synchronous));
       LINGXI_RETURN_IF_ERROR(TomlInt(t, "auth", "session_ttl_hours", 1, 24 * 365, &c->session_ttl_hours));
       LINGXI_RETURN_IF_ERROR(TomlString(t, "log", "level", &c->log_level));
+      LINGXI_RETURN_IF_ERROR(TomlString(t, "llm", "base_url", &c->llm_base_url));
+      LINGXI_RETURN_IF_ERROR(TomlString(t, "llm", "model", &c->llm_model));
+      LINGXI_RETURN_IF_ERROR(TomlString(t, "llm", "api_key", &c->llm_api_key));
+      LINGXI_RETURN_IF_ERROR(TomlInt(t, "llm", "timeout", 1, 600, &c->llm_timeout_seconds));
     } else if (required) {
       return InvalidArgument("config file not found: " + path);
     }
@@ -105,6 +109,10 @@ Status LoadConfig(const std::string& path, bool required, const EnvLookup& env, 
   EnvString(env, "LINGXI_SYNCHRONOUS", &c->synchronous);
   LINGXI_RETURN_IF_ERROR(EnvInt(env, "LINGXI_SESSION_TTL_HOURS", 1, 24 * 365, &c->session_ttl_hours));
   EnvString(env, "LINGXI_LOG_LEVEL", &c->log_level);
+  EnvString(env, "LINGXI_LLM_BASE_URL", &c->llm_base_url);
+  EnvString(env, "LINGXI_LLM_MODEL", &c->llm_model);
+  EnvString(env, "LINGXI_LLM_API_KEY", &c->llm_api_key);
+  LINGXI_RETURN_IF_ERROR(EnvInt(env, "LINGXI_LLM_TIMEOUT", 1, 600, &c->llm_timeout_seconds));
   return ValidateConfig(*c);
 }
 
@@ -118,6 +126,9 @@ Status ValidateConfig(const Config& c) {
   bool level_ok = false;
   for (const char* l : kLevels) level_ok |= c.log_level == l;
   if (!level_ok) return InvalidArgument("log.level must be one of trace|debug|info|warn|error|off");
+  if (c.llm_base_url.rfind("http://", 0) != 0 && c.llm_base_url.rfind("https://", 0) != 0)
+    return InvalidArgument("llm.base_url must start with http:// or https://, got '" + c.llm_base_url + "'");
+  if (c.llm_model.empty()) return InvalidArgument("llm.model must not be empty");
   return Status::Ok();
 }
 

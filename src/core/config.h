@@ -30,6 +30,13 @@ struct Config {
   int session_ttl_hours = 24 * 7;
   // [log]
   std::string log_level = "info";
+  // [llm] An OpenAI-compatible chat-completions endpoint. Without an api_key the embedded
+  // engine answers alone. (Local servers such as Ollama accept any non-empty key.)
+  std::string llm_base_url = "https://api.deepseek.com";
+  std::string llm_model = "deepseek-chat";
+  std::string llm_api_key;     // LINGXI_LLM_API_KEY; never logged
+  int llm_timeout_seconds = 20;  // absolute deadline per answer, tool calls included
+  bool llm_enabled() const { return !llm_api_key.empty(); }
   // Not in the file: set by `serve --demo`.
   bool demo = false;
 };

@@ -59,6 +59,32 @@ TEST(Config, RejectsBadValuesWithTheKeyName) {
   std::filesystem::remove(path);
 }
 
+TEST(Config, LlmSectionFileThenEnvironment) {
+  Config c;
+  ASSERT_TRUE(LoadConfig("", false, MapEnv({}), &c).ok());
+  EXPECT_EQ(c.llm_base_url, "https://api.deepseek.com");
+  EXPECT_EQ(c.llm_model, "deepseek-chat");
+  EXPECT_FALSE(c.llm_enabled()) << "no key: the embedded engine alone";
+
+  auto path = WriteTemp("[llm]\nbase_url = \"http://127.0.0.1:11434/v1\"\nmodel = \"qwen2.5\"\ntimeout = 30\n");
+  Config d;
+  ASSERT_TRUE(LoadConfig(path, true, MapEnv({{"LINGXI_LLM_API_KEY", "sk-test"}, {"LINGXI_LLM_TIMEOUT", "15"}}), &d).ok());
+  EXPECT_EQ(d.llm_base_url, "http://127.0.0.1:11434/v1");
+  EXPECT_EQ(d.llm_model, "qwen2.5");
+  EXPECT_EQ(d.llm_timeout_seconds, 15);
+  EXPECT_TRUE(d.llm_enabled());
+  std::filesystem::remove(path);
+
+  Config e;
+  Status s = LoadConfig("", false, MapEnv({{"LINGXI_LLM_BASE_URL", "ftp://x"}}), &e);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("llm.base_url"), std::string::npos);
+  Config f;
+  s = LoadConfig("", false, MapEnv({{"LINGXI_LLM_TIMEOUT", "0"}}), &f);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("LINGXI_LLM_TIMEOUT"), std::string::npos);
+}
+
 TEST(Config, MissingRequiredFileIsAnError) {
   Config c;
   EXPECT_FALSE(LoadConfig("/nonexistent/lingxi.toml", true, MapEnv({}), &c).ok());
