@@ -345,6 +345,12 @@ Result<Playbook> ParsePlaybook(const json::value& v, const ToolRegistry* tools) 
   return pb;
 }
 
+const Playbook* PlaybookLibrary::Find(std::string_view id) const {
+  for (const Playbook& p : playbooks_)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
 Result<std::shared_ptr<const PlaybookLibrary>> PlaybookLibrary::FromPlaybooks(std::vector<Playbook> playbooks) {
   auto lib = std::make_shared<PlaybookLibrary>();
   for (Playbook& p : playbooks) {

@@ -30,7 +30,20 @@ Result<std::shared_ptr<const ToolRegistry>> ToolRegistry::Load(const json::value
   auto reg = std::make_shared<ToolRegistry>();
   reg->allowlist_ = std::move(options.allowlist);
   if (const json::value* al = o->if_contains("allowlist")) {
-    LINGXI_ASSIGN_OR_RETURN(reg->allowlist_, HostAllowlist::FromJson(*al));
+    // String entries may use the same {{variables}} as URLs (e.g. "{{server}}").
+    json::value entries = *al;
+    if (json::array* arr = entries.if_array()) {
+      for (json::value& e : *arr) {
+        if (!e.is_string()) continue;
+        std::string text(e.get_string());
+        for (const auto& [name, value] : options.variables) {
+          const std::string token = "{{" + name + "}}";
+          for (size_t pos; (pos = text.find(token)) != std::string::npos;) text.replace(pos, token.size(), value);
+        }
+        e = json::value(text);
+      }
+    }
+    LINGXI_ASSIGN_OR_RETURN(reg->allowlist_, HostAllowlist::FromJson(entries));
   }
   reg->secrets_ = std::move(options.secrets);
   const json::value* tools = o->if_contains("tools");

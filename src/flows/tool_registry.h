@@ -5,6 +5,7 @@
 //
 // File format: {"allowlist": [...], "tools": [<definition>, ...]} (see tool.h and
 // host_allowlist.h); an allowlist passed in ToolRegistryOptions is used when the file has none.
+// {{variables}} are substituted in URLs and in string allowlist entries.
 #pragma once
 
 #include <boost/json/array.hpp>
