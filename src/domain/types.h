@@ -85,6 +85,7 @@ struct Conversation {
   int64_t updated_at = 0;
   int64_t last_message_at = 0;
   std::string last_message_preview;
+  std::string bot_state;  // JSON of the bot's running playbook (flows::FlowState), "" when none
 };
 
 enum class SenderType { kContact, kBot, kAgent, kSystem };

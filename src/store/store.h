@@ -75,6 +75,24 @@ struct ConversationRating {
   int64_t created_at = 0;
 };
 
+// Tokens one LLM answer used (one row per answer; summed for reports and quotas).
+struct LlmUsage {
+  Id account_id = 0;
+  Id conversation_id = 0;  // 0 when not tied to a conversation (e.g. a translation)
+  std::string model;
+  int64_t prompt_tokens = 0;
+  int64_t completion_tokens = 0;
+  int64_t cache_hit_tokens = 0;
+  int64_t created_at = 0;
+};
+
+struct LlmUsageTotals {
+  int64_t answers = 0;
+  int64_t prompt_tokens = 0;
+  int64_t completion_tokens = 0;
+  int64_t cache_hit_tokens = 0;
+};
+
 class ReadTx {
  public:
   virtual ~ReadTx() = default;
@@ -111,6 +129,10 @@ class ReadTx {
   virtual Result<std::vector<CannedReply>> ListCannedReplies(Id account_id) = 0;  // by shortcut
   // Newest first; limit is clamped to 1..500.
   virtual Result<std::vector<ConversationRating>> ListConversationRatings(Id account_id, int limit) = 0;
+  // Sums since `since_ms`; conversation_id 0 = the whole account.
+  virtual Result<LlmUsageTotals> SumLlmUsage(Id account_id, Id conversation_id, int64_t since_ms) = 0;
+  // The stored trace (JSON text) of a bot answer. NotFound if none.
+  virtual Result<std::string> GetBotTrace(Id account_id, Id message_id) = 0;
 };
 
 class WriteTx : public ReadTx {
@@ -153,6 +175,9 @@ class WriteTx : public ReadTx {
   virtual Status DeleteCannedReply(Id account_id, Id id) = 0;
   // Insert or replace. NotFound unless the conversation exists in the account.
   virtual Status UpsertConversationRating(const ConversationRating& r) = 0;
+  virtual Status InsertLlmUsage(const LlmUsage& u) = 0;
+  // The trace of bot message `message_id` (a message of conversation_id in the account).
+  virtual Status InsertBotTrace(Id account_id, Id conversation_id, Id message_id, std::string_view trace_json) = 0;
 };
 
 class Store {

@@ -338,4 +338,48 @@ TEST_F(StoreTest, SaveTurnWritesMessagesAndTheConversationRowOnce) {
   EXPECT_EQ(*count, 3);
 }
 
+TEST_F(StoreTest, BotStateUsageAndTracesAreStoredPerAccount) {
+  Seed s = MakeTenant("acme");
+  Seed other = MakeTenant("other");
+  auto conv = ReadValue<Conversation>([&](ReadTx& tx) { return tx.GetConversation(s.account, s.conversation); });
+  ASSERT_TRUE(conv.ok());
+  Conversation c = *conv;
+  c.bot_state = R"({"playbook_id":"delivered_not_received","step":2})";
+  Message bot;
+  bot.account_id = s.account;
+  bot.conversation_id = s.conversation;
+  bot.sender_type = domain::SenderType::kBot;
+  bot.content = "请提供订单号";
+  std::vector<Message> turn{bot};
+  ASSERT_TRUE(TryWrite([&](WriteTx& tx) {
+                LINGXI_RETURN_IF_ERROR(tx.SaveTurn(c, true, turn));
+                return tx.InsertBotTrace(s.account, s.conversation, turn[0].id, R"({"prompt":"x"})");
+              }).ok());
+  conv = ReadValue<Conversation>([&](ReadTx& tx) { return tx.GetConversation(s.account, s.conversation); });
+  EXPECT_EQ(conv->bot_state, c.bot_state);
+  auto trace = ReadValue<std::string>([&](ReadTx& tx) { return tx.GetBotTrace(s.account, turn[0].id); });
+  ASSERT_TRUE(trace.ok());
+  EXPECT_EQ(*trace, R"({"prompt":"x"})");
+  EXPECT_EQ(ReadValue<std::string>([&](ReadTx& tx) { return tx.GetBotTrace(other.account, turn[0].id); })
+                .status().code(), StatusCode::kNotFound);
+  // A trace for a message of another account is refused.
+  EXPECT_EQ(TryWrite([&](WriteTx& tx) { return tx.InsertBotTrace(other.account, other.conversation, turn[0].id, "{}"); })
+                .code(), StatusCode::kNotFound);
+
+  ASSERT_TRUE(TryWrite([&](WriteTx& tx) {
+                LINGXI_RETURN_IF_ERROR(tx.InsertLlmUsage({s.account, s.conversation, "deepseek-chat", 1200, 80, 1024, 1000}));
+                LINGXI_RETURN_IF_ERROR(tx.InsertLlmUsage({s.account, s.conversation, "deepseek-chat", 1300, 40, 0, 2000}));
+                return tx.InsertLlmUsage({other.account, other.conversation, "deepseek-chat", 999, 9, 0, 2000});
+              }).ok());
+  auto all = ReadValue<LlmUsageTotals>([&](ReadTx& tx) { return tx.SumLlmUsage(s.account, 0, 0); });
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->answers, 2);
+  EXPECT_EQ(all->prompt_tokens, 2500);
+  EXPECT_EQ(all->completion_tokens, 120);
+  EXPECT_EQ(all->cache_hit_tokens, 1024);
+  auto recent = ReadValue<LlmUsageTotals>([&](ReadTx& tx) { return tx.SumLlmUsage(s.account, s.conversation, 1500); });
+  EXPECT_EQ(recent->answers, 1);
+  EXPECT_EQ(recent->prompt_tokens, 1300);
+}
+
 }  // namespace lingxi::store

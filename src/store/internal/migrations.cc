@@ -160,8 +160,37 @@ CREATE TABLE canned_replies (
 );
 )sql";
 
+// 4: the AI agent: the running playbook of a conversation, token usage of LLM calls, and the
+// per-answer trace (prompt, passages, tool calls, timings) admins can inspect.
+constexpr const char* kMigration4 = R"sql(
+ALTER TABLE conversations ADD COLUMN bot_state TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE llm_usage (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  conversation_id INTEGER NOT NULL DEFAULT 0,
+  model TEXT NOT NULL DEFAULT '',
+  prompt_tokens INTEGER NOT NULL,
+  completion_tokens INTEGER NOT NULL,
+  cache_hit_tokens INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX llm_usage_account ON llm_usage(account_id, created_at);
+CREATE INDEX llm_usage_conversation ON llm_usage(account_id, conversation_id);
+
+CREATE TABLE bot_traces (
+  account_id INTEGER NOT NULL,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  conversation_id INTEGER NOT NULL,
+  trace TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (account_id, message_id),
+  FOREIGN KEY (account_id, conversation_id) REFERENCES conversations(account_id, id)
+);
+)sql";
+
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> kAll = {kMigration1, kMigration2, kMigration3};
+  static const std::vector<const char*> kAll = {kMigration1, kMigration2, kMigration3, kMigration4};
   return kAll;
 }
 

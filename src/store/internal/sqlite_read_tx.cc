@@ -25,7 +25,7 @@ const std::string kInboxCols =
 const std::string kContactCols = "SELECT id, account_id, name, email, created_at FROM contacts ";
 const std::string kConversationCols =
     "SELECT id, account_id, inbox_id, contact_id, status, assignee_id, handoff_reason, "
-    "handoff_summary, created_at, updated_at, last_message_at, last_message_preview "
+    "handoff_summary, created_at, updated_at, last_message_at, last_message_preview, bot_state "
     "FROM conversations ";
 const std::string kMessageCols =
     "SELECT id, account_id, conversation_id, sender_type, sender_id, content, meta, created_at "
@@ -79,6 +79,7 @@ Result<Conversation> ReadConversation(const Stmt& s) {
   c.updated_at = s.Int(9);
   c.last_message_at = s.Int(10);
   c.last_message_preview = s.Text(11);
+  c.bot_state = s.Text(12);
   return c;
 }
 

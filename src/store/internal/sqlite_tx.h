@@ -46,6 +46,8 @@ class SqliteTx final : public WriteTx {
   Result<std::vector<MessageFeedback>> ListMessageFeedback(Id account_id, int rating, int limit) override;
   Result<std::vector<CannedReply>> ListCannedReplies(Id account_id) override;
   Result<std::vector<ConversationRating>> ListConversationRatings(Id account_id, int limit) override;
+  Result<LlmUsageTotals> SumLlmUsage(Id account_id, Id conversation_id, int64_t since_ms) override;
+  Result<std::string> GetBotTrace(Id account_id, Id message_id) override;
 
   // WriteTx
   Result<Id> InsertAccount(const domain::Account& a) override;
@@ -71,6 +73,8 @@ class SqliteTx final : public WriteTx {
   Result<Id> InsertCannedReply(const CannedReply& c) override;
   Status DeleteCannedReply(Id account_id, Id id) override;
   Status UpsertConversationRating(const ConversationRating& r) override;
+  Status InsertLlmUsage(const LlmUsage& u) override;
+  Status InsertBotTrace(Id account_id, Id conversation_id, Id message_id, std::string_view trace_json) override;
 
  private:
   Db& db_;

@@ -181,13 +181,14 @@ Status SqliteTx::SaveTurn(const domain::Conversation& c, bool conversation_chang
     LINGXI_ASSIGN_OR_RETURN(Stmt update, db_.Prepare(
         "UPDATE conversations SET status = ?3, assignee_id = ?4, handoff_reason = ?5, handoff_summary = ?6, "
         "updated_at = ?7, last_message_at = CASE WHEN ?8 THEN ?9 ELSE last_message_at END, "
-        "last_message_preview = CASE WHEN ?8 THEN ?10 ELSE last_message_preview END "
+        "last_message_preview = CASE WHEN ?8 THEN ?10 ELSE last_message_preview END, bot_state = ?11 "
         "WHERE account_id = ?1 AND id = ?2"));
     update.Bind(1, c.account_id).Bind(2, c.id).Bind(3, domain::ConversationStatusName(c.status));
     update.BindIdOrNull(4, c.assignee_id).Bind(5, c.handoff_reason).Bind(6, c.handoff_summary);
     update.Bind(7, has_messages ? std::max(last_at, OrNow(c.updated_at)) : OrNow(c.updated_at));
     update.Bind(8, static_cast<int64_t>(has_messages)).Bind(9, last_at);
     update.Bind(10, has_messages ? Preview(messages.back().content) : std::string());
+    update.Bind(11, c.bot_state);
     LINGXI_RETURN_IF_ERROR(update.Exec());
   } else {
     LINGXI_ASSIGN_OR_RETURN(Stmt update, db_.Prepare(
