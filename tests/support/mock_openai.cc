@@ -71,6 +71,7 @@ MockRule RuleFromJson(const json::object& o) {
   if (const auto* h = o.if_contains("hang"); h != nullptr && h->is_bool()) r.hang = h->get_bool();
   r.prompt_tokens = GetInt(o, "prompt_tokens", 0);
   r.cache_hit_tokens = GetInt(o, "cache_hit_tokens", -1);
+  if (const auto* st = o.if_contains("stamp_first_token"); st != nullptr && st->is_bool()) r.stamp_first_token = st->get_bool();
   return r;
 }
 
@@ -320,7 +321,8 @@ Reply MockOpenAiServer::HandleChat(const ReceivedRequest& request) {
       return reply;
     }
     if (i > 0 && gap.count() > 0) steps.push_back(ReplyStep::Delay(gap));
-    steps.push_back(chunk(json::object{{"content", tokens[i]}}, nullptr));
+    std::string token = (i == 0 && rule.stamp_first_token) ? "[t:" + std::string(kSendTimeMarker) + "]" + tokens[i] : tokens[i];
+    steps.push_back(chunk(json::object{{"content", token}}, nullptr));
     if (rule.hang) break;
   }
   if (rule.hang) {

@@ -54,6 +54,7 @@ struct MockRule {
   bool hang = false;
   int prompt_tokens = 0;  // 0 = estimated from the request
   int cache_hit_tokens = -1;
+  bool stamp_first_token = false;  // first token becomes "[t:<send time µs>]" (see kSendTimeMarker)
 };
 
 struct RecordedRequest {

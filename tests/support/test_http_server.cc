@@ -82,6 +82,11 @@ asio::awaitable<bool> SendReply(tcp::socket& socket, Reply reply, bool keep_aliv
     switch (step.kind) {
       case ReplyStep::Kind::kChunk:
         if (step.bytes.empty()) break;  // an empty chunk would end the body
+        if (auto pos = step.bytes.find(kSendTimeMarker); pos != std::string::npos) {
+          auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now().time_since_epoch()).count();
+          step.bytes.replace(pos, std::string_view(kSendTimeMarker).size(), std::to_string(us));
+        }
         if (!co_await WriteAll(socket, ChunkFrame(step.bytes))) co_return false;
         break;
       case ReplyStep::Kind::kDelay:

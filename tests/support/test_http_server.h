@@ -28,6 +28,10 @@ struct ReceivedRequest {
   std::string Header(const std::string& name) const;  // case-insensitive, "" if absent
 };
 
+// In a chunk, replaced at send time by steady_clock microseconds since its epoch (CLOCK_MONOTONIC,
+// comparable across processes on one machine): lets a benchmark measure delivery latency.
+inline constexpr char kSendTimeMarker[] = "{{SEND_TIME_US}}";
+
 struct ReplyStep {
   enum class Kind { kChunk, kDelay, kClose, kTrickleForever };
   Kind kind = Kind::kChunk;

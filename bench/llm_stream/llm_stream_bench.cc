@@ -1,0 +1,225 @@
+// lingxi_llm_bench: N concurrent streamed answers through llm::ChatClient against the mock OpenAI
+// server (started in a forked child process so its memory is not counted). Prints JSON:
+// completed, errors, added first-token latency (client-observed first token minus the delay the
+// mock was scripted to wait), RSS growth per stream, and cancel-to-done latency.
+//   lingxi_llm_bench [--streams 1000] [--cancel 100] [--tps 50] [--tokens 150] [--ramp-ms 0]
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "llm/chat_client.h"
+#include "support/mock_openai.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+constexpr int kDelays[] = {1000, 1500, 2000, 2500, 3000};  // scripted first-token delays
+
+long RssKb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return 0;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return -1;
+  std::sort(v.begin(), v.end());
+  size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
+  return v[i];
+}
+
+// Child: serves the mock until the parent closes `control_fd`.
+[[noreturn]] void RunMock(int port_fd, int control_fd, int tps, int tokens) {
+  std::string content;
+  for (int i = 0; i < tokens; ++i) content += (i == 0 ? "word" : " word");
+  std::vector<lingxi::testing::MockRule> rules;
+  for (int d : kDelays) {
+    lingxi::testing::MockRule r;
+    r.user_contains = "[d" + std::to_string(d) + "]";
+    r.content = content;
+    r.first_token_delay_ms = d;
+    r.keepalive_ms = 500;
+    r.tokens_per_second = tps;
+    r.prompt_tokens = 120;
+    r.stamp_first_token = true;
+    rules.push_back(r);
+  }
+  lingxi::testing::MockOpenAiServer mock(rules, {.threads = 1, .record_bodies = false});
+  uint16_t port = mock.port();
+  if (write(port_fd, &port, sizeof port) != sizeof port) _exit(1);
+  char c;
+  while (read(control_fd, &c, 1) > 0) {
+  }
+  _exit(0);
+}
+
+struct StreamStat {
+  Clock::time_point submitted, first_token, done, cancelled_at;
+  int scheduled_delay_ms = 0;
+  double delivery_ms = -1;  // mock's send of the first token -> on_delta (client-side latency)
+  bool ok = false, cancelled = false, got_token = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int streams = 1000, cancel = 100, tps = 50, tokens = 150, ramp_ms = 0;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string f = argv[i];
+    int v = std::atoi(argv[i + 1]);
+    if (f == "--streams") streams = v;
+    if (f == "--cancel") cancel = v;
+    if (f == "--tps") tps = v;
+    if (f == "--tokens") tokens = v;
+    if (f == "--ramp-ms") ramp_ms = v;  // spread submissions over this long (0 = one burst)
+  }
+  cancel = std::min(cancel, streams);
+  int port_pipe[2], control_pipe[2];
+  if (pipe(port_pipe) != 0 || pipe(control_pipe) != 0) return 1;
+  pid_t child = fork();  // before any thread exists
+  if (child == 0) {
+    close(port_pipe[0]);
+    close(control_pipe[1]);
+    RunMock(port_pipe[1], control_pipe[0], tps, tokens);
+  }
+  close(port_pipe[1]);
+  close(control_pipe[0]);
+  uint16_t port = 0;
+  if (read(port_pipe[0], &port, sizeof port) != sizeof port) return 1;
+
+  lingxi::net::HttpClient http;
+  lingxi::llm::ChatClientConfig config;
+  config.base_url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
+  config.api_key = "bench";
+  config.timeout = milliseconds(60000);
+  config.max_attempts = 1;
+  lingxi::llm::ChatClient client(config, &http);
+
+  auto make_request = [](int i, int delay) {
+    lingxi::llm::ChatRequest r;
+    r.messages = {lingxi::llm::ChatMessage::System("你是灵犀客服，简洁回答。"),
+                  lingxi::llm::ChatMessage::User("问题 " + std::to_string(i) + " [d" + std::to_string(delay) + "]")};
+    return r;
+  };
+
+  // Warm-up: one call so curl, the connection path and allocators are initialised.
+  {
+    std::promise<void> done;
+    lingxi::llm::StreamCallbacks cb;
+    cb.on_done = [&](lingxi::Result<lingxi::llm::ChatResult>) { done.set_value(); };
+    client.StreamChat(make_request(-1, 1000), std::move(cb));
+    done.get_future().wait();
+  }
+  long rss_before = RssKb();
+
+  std::vector<StreamStat> stats(streams);
+  std::vector<std::shared_ptr<lingxi::llm::ChatCall>> calls(streams);
+  std::atomic<int> finished{0};
+  std::promise<void> all_done;
+  std::atomic<long> rss_peak{rss_before};
+  std::atomic<bool> sampling{true};
+  std::thread sampler([&] {
+    while (sampling.load()) {
+      long r = RssKb();
+      if (r > rss_peak.load()) rss_peak.store(r);
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+  });
+
+  auto t_start = Clock::now();
+  for (int i = 0; i < streams; ++i) {
+    int delay = kDelays[i % 5];
+    stats[i].scheduled_delay_ms = delay;
+    lingxi::llm::StreamCallbacks cb;
+    StreamStat* st = &stats[i];
+    cb.on_delta = [st](std::string_view text) {
+      if (!st->got_token) {
+        st->got_token = true;
+        st->first_token = Clock::now();
+        if (text.starts_with("[t:")) {
+          double sent_us = std::atof(std::string(text.substr(3)).c_str());
+          double now_us = std::chrono::duration<double, std::micro>(st->first_token.time_since_epoch()).count();
+          st->delivery_ms = (now_us - sent_us) / 1000.0;
+        }
+      }
+    };
+    cb.on_done = [st, &finished, &all_done, streams](lingxi::Result<lingxi::llm::ChatResult> r) {
+      st->done = Clock::now();
+      st->ok = r.ok();
+      st->cancelled = r.status().code() == lingxi::StatusCode::kCancelled;
+      if (!r.ok() && !st->cancelled) std::fprintf(stderr, "error: %s\n", r.status().ToString().c_str());
+      if (finished.fetch_add(1) + 1 == streams) all_done.set_value();
+    };
+    if (ramp_ms > 0) std::this_thread::sleep_until(t_start + milliseconds(static_cast<int64_t>(ramp_ms) * i / streams));
+    stats[i].submitted = Clock::now();
+    calls[i] = client.StreamChat(make_request(i, delay), std::move(cb));
+  }
+  // Cancel the first `cancel` streams mid-answer (after every first token is due, before the end).
+  std::this_thread::sleep_until(t_start + milliseconds(4000 + ramp_ms));
+  for (int i = 0; i < cancel; ++i) {
+    stats[i].cancelled_at = Clock::now();
+    calls[i]->Cancel();
+  }
+  all_done.get_future().wait();
+  auto t_end = Clock::now();
+  sampling.store(false);
+  sampler.join();
+  calls.clear();
+
+  int completed = 0, errors = 0, cancelled = 0;
+  std::vector<double> added, cancel_ms, delivery;
+  for (int i = 0; i < streams; ++i) {
+    const auto& s = stats[i];
+    if (s.ok) ++completed;
+    if (s.cancelled) {
+      ++cancelled;
+      cancel_ms.push_back(std::chrono::duration<double, std::milli>(s.done - s.cancelled_at).count());
+    } else if (!s.ok) {
+      ++errors;
+    }
+    if (s.got_token) {
+      double observed = std::chrono::duration<double, std::milli>(s.first_token - s.submitted).count();
+      added.push_back(observed - s.scheduled_delay_ms);
+      if (s.delivery_ms >= 0) delivery.push_back(s.delivery_ms);
+    }
+  }
+  long rss_delta = rss_peak.load() - rss_before;
+  std::printf(
+      "{\"streams\": %d, \"ramp_ms\": %d, \"completed\": %d, \"errors\": %d, \"cancelled\": %d, \"wall_s\": %.2f,\n"
+      " \"added_first_token_ms\": {\"p50\": %.2f, \"p99\": %.2f, \"max\": %.2f},\n"
+      " \"first_token_delivery_ms\": {\"p50\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n"
+      " \"rss_kb\": {\"before\": %ld, \"peak\": %ld, \"per_stream_kb\": %.1f},\n"
+      " \"cancel_to_done_ms\": {\"p50\": %.2f, \"p99\": %.2f, \"max\": %.2f},\n"
+      " \"http_active_after\": %zu, \"mock\": {\"first_token_delay_ms\": [1000, 3000], \"tokens_per_s\": %d, "
+      "\"tokens\": %d}}\n",
+      streams, ramp_ms, completed, errors, cancelled, std::chrono::duration<double>(t_end - t_start).count(),
+      Percentile(added, 0.5), Percentile(added, 0.99), Percentile(added, 1.0), Percentile(delivery, 0.5),
+      Percentile(delivery, 0.99), Percentile(delivery, 1.0), rss_before, rss_peak.load(),
+      static_cast<double>(rss_delta) / streams, Percentile(cancel_ms, 0.5), Percentile(cancel_ms, 0.99),
+      Percentile(cancel_ms, 1.0), http.ActiveRequests(), tps, tokens);
+  close(control_pipe[1]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  auto cpu = [](int who) {
+    rusage u{};
+    getrusage(who, &u);
+    return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+  };
+  std::printf("{\"cpu_s\": {\"client_process\": %.2f, \"mock_process\": %.2f}}\n", cpu(RUSAGE_SELF), cpu(RUSAGE_CHILDREN));
+  return errors == 0 ? 0 : 1;
+}
