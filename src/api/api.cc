@@ -16,6 +16,7 @@ void RegisterRoutes(server::Router& router, ApiContext* ctx) {
   RegisterFeedbackRoutes(router, ctx);
   RegisterUserRoutes(router, ctx);
   RegisterCannedRoutes(router, ctx);
+  RegisterBotRoutes(router, ctx);
 }
 
 std::string CookieValue(const server::HttpRequest& req, std::string_view name) {

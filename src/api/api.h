@@ -44,6 +44,7 @@ void RegisterKbRoutes(server::Router& router, ApiContext* ctx);
 void RegisterFeedbackRoutes(server::Router& router, ApiContext* ctx);
 void RegisterUserRoutes(server::Router& router, ApiContext* ctx);
 void RegisterCannedRoutes(server::Router& router, ApiContext* ctx);
+void RegisterBotRoutes(server::Router& router, ApiContext* ctx);
 
 // Verifies the customer's conversation token (bearer or ?token=) and, when the route has an
 // {id}, that the token is for that conversation (PermissionDenied otherwise).

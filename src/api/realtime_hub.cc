@@ -67,6 +67,14 @@ void RealtimeHub::Publish(const conversations::Event& e) {
   const bool to_customer = HasSubscribers(ConvShard(e.conversation_id), e.conversation_id);
   const bool to_agents = HasSubscribers(accounts_, e.account_id);
   if (!to_customer && !to_agents) return;
+  if (e.kind == Kind::kDelta) {
+    // The bot's answer as it is written; the stored message follows.
+    json::object d{{"type", "delta"}, {"conversation_id", e.conversation_id}, {"text", e.delta}};
+    auto payload = std::make_shared<const std::string>(json::serialize(d));
+    if (to_customer) Send(ConvShard(e.conversation_id), e.conversation_id, payload);
+    if (to_agents) Send(accounts_, e.account_id, payload);
+    return;
+  }
   if (e.kind == Kind::kMessage && e.message) {
     const std::string msg = MessageJsonText(*e.message);
     if (to_customer) {

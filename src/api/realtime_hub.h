@@ -24,6 +24,8 @@ class RealtimeHub : public conversations::EventSink {
   void SubscribeAccount(domain::Id account_id, const std::shared_ptr<server::WsConnection>& c);
   void UnsubscribeAccount(domain::Id account_id, const server::WsConnection* c);
   void Publish(const conversations::Event& event) override;
+  // True while some customer socket of the conversation is open.
+  bool HasConversationSubscribers(domain::Id conversation_id) { return HasSubscribers(ConvShard(conversation_id), conversation_id); }
   // Ephemeral frames that are not stored (typing indicators): to a conversation's customer
   // sockets, or to every agent socket of an account.
   void SendToConversation(domain::Id conversation_id, std::shared_ptr<const std::string> payload);

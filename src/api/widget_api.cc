@@ -219,8 +219,9 @@ asio::awaitable<server::WsUpgradeResult> CustomerSocket(ApiContext* ctx, HttpReq
   b.on_message = [ctx, c](const std::shared_ptr<server::WsConnection>& conn, std::string text) {
     OnCustomerFrame(ctx, c, conn, std::move(text));
   };
-  b.on_close = [hub, c](const std::shared_ptr<server::WsConnection>& conn) {
+  b.on_close = [ctx, hub, c](const std::shared_ptr<server::WsConnection>& conn) {
     hub->UnsubscribeConversation(c.conversation_id, conn.get());
+    if (!hub->HasConversationSubscribers(c.conversation_id)) ctx->conversations->CustomerLeft(c.conversation_id);
   };
   co_return b;
 }

@@ -16,6 +16,10 @@
 #include <thread>
 
 #include "api/api.h"
+#include "api/demo_shop.h"
+#include "app/automation.h"
+#include "llm/chat_client.h"
+#include "net/http_client.h"
 #include "api/static_api.h"
 #include "app/demo_seed.h"
 #include "core/crypto.h"
@@ -109,6 +113,27 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   service_options.dispatch = [publish_strand](std::function<void()> task) {
     asio::post(publish_strand, std::move(task));
   };
+  // The AI agent: HTTP tools and playbooks always; the LLM when a key is configured.
+  auto http_client = std::make_unique<net::HttpClient>();
+  StoreUsageSink usage_sink(store.get(), config.llm_model);
+  std::unique_ptr<llm::ChatClient> chat;
+  if (config.llm_enabled()) {
+    llm::ChatClientConfig cc;
+    cc.base_url = config.llm_base_url;
+    cc.model = config.llm_model;
+    cc.api_key = config.llm_api_key;
+    cc.timeout = std::chrono::seconds(config.llm_timeout_seconds);
+    chat = std::make_unique<llm::ChatClient>(cc, http_client.get(), &usage_sink);
+    LOG_INFO("LLM agent on: model {} at {} (deadline {} s)", config.llm_model, config.llm_base_url,
+             config.llm_timeout_seconds);
+  } else {
+    LOG_INFO("no LLM key (LINGXI_LLM_API_KEY): the embedded engine answers alone");
+  }
+  bot::AssistantOptions assistant_options;
+  assistant_options.llm_timeout = std::chrono::seconds(config.llm_timeout_seconds);
+  assistant_options.model_name = config.llm_model;
+  bot::Assistant assistant(&bot, http_client.get(), chat.get(), assistant_options);
+  service_options.assistant = &assistant;
   conversations::ConversationService service(store.get(), &bot, &hub, service_options);
   api::WidgetTokens tokens(*secret);
   asio::thread_pool workers(static_cast<size_t>(config.worker_threads));
@@ -127,6 +152,13 @@ int RunServe(const Config& config, const ServeFlags& flags) {
 
   server::Router router;
   api::RegisterRoutes(router, &ctx);
+  const std::filesystem::path demo_dir = std::filesystem::path(flags.demo_kb_dir).parent_path();
+  if (config.demo) {
+    if (Status s = api::RegisterDemoShopRoutes(router, (demo_dir / "shop").string()); !s.ok()) {
+      LOG_ERROR("demo shop: {}", s.ToString());
+      return 1;
+    }
+  }
   api::StaticOptions static_options;
   static_options.web_dir = api::FindWebDir(config.web_dir);
   static_options.demo = config.demo;
@@ -158,6 +190,16 @@ int RunServe(const Config& config, const ServeFlags& flags) {
       return Status::Ok();
     });
     for (auto id : ids) (void)knowledge.Get(id);
+    // The demo account's tools call the demo shop on this very server.
+    const std::string self = "127.0.0.1:" + std::to_string(http.port());
+    for (auto id : ids) {
+      auto automation = LoadAutomation(demo_dir.string(), self, *normalizer, store.get(), id);
+      if (!automation.ok()) {
+        LOG_ERROR("demo automation: {}", automation.status().ToString());
+        return 1;
+      }
+      assistant.SetAutomation(id, *automation);
+    }
   }
   ready = true;
   const std::string base = "http://" + config.host + ":" + std::to_string(http.port());
@@ -191,6 +233,8 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   ioc.run();
   for (auto& t : threads) t.join();
   workers.join();
+  // Cancels LLM and tool calls still in flight (their turns end with the embedded answer).
+  http_client.reset();
   store->Close();
   LOG_INFO("store flushed; bye");
   return 0;

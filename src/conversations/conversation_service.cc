@@ -155,10 +155,10 @@ void ConversationService::Publish(const TurnResult& turn, bool status_changed) {
 }
 
 void ConversationService::Commit(std::shared_ptr<State> st, Id conversation_id, std::shared_ptr<TurnResult> turn,
-                                 bool status_changed, bool insert_incoming, TurnCallback done) {
+                                 bool status_changed, bool insert_incoming, TurnCallback done, std::string trace) {
   const int64_t started = MonotonicMicros();
   store_->Write(
-      [turn, status_changed, insert_incoming](store::WriteTx& tx) -> Status {
+      [turn, status_changed, insert_incoming, trace = std::move(trace)](store::WriteTx& tx) -> Status {
         // One conversation-row update per turn, whatever the number of messages.
         std::vector<Message> batch;
         batch.reserve(turn->replies.size() + 1);
@@ -168,6 +168,10 @@ void ConversationService::Commit(std::shared_ptr<State> st, Id conversation_id, 
         size_t i = 0;
         if (insert_incoming) turn->message = std::move(batch[i++]);
         for (auto& r : turn->replies) r = std::move(batch[i++]);
+        if (s.ok() && !trace.empty() && !turn->replies.empty()) {
+          const Message& answer = turn->replies.back();
+          s = tx.InsertBotTrace(answer.account_id, answer.conversation_id, answer.id, trace);
+        }
         return s;
       },
       [this, st, conversation_id, turn, status_changed, started, done = std::move(done)](Status s) mutable {
@@ -239,6 +243,43 @@ void ConversationService::PostCustomerMessage(Id account_id, Id conversation_id,
                      std::move(done));
 }
 
+bool ConversationService::ApplyDecision(State& st, const bot::Decision& d, const std::string& customer_text) {
+  auto& m = Metrics::Get();
+  st.language = d.language;
+  m.bot_messages->Inc();
+  if (d.action == bot::Action::kAnswer) {
+    m.answers->Inc();
+    if (!d.sources.empty()) {
+      st.last_topic_query = customer_text;
+      st.last_sources.clear();
+      for (const auto& s : d.sources) st.last_sources.push_back(s.id);
+    }
+    return false;
+  }
+  if (d.action == bot::Action::kSmallTalk) {
+    m.small_talk->Inc();
+    return false;
+  }
+  CountHandoff(d.handoff_reason);
+  st.conv.status = ConversationStatus::kQueued;
+  st.conv.handoff_reason = d.handoff_reason;
+  st.conv.handoff_summary = d.summary;
+  st.conv.bot_state.clear();
+  return true;
+}
+
+void ConversationService::RememberCustomerLocked(State& st, std::string content, int64_t now) {
+  st.PushTranscript("user", content);
+  st.recent_customer_norm.push_back(bot_->normalizer().Normalize(content));
+  st.recent_customer.push_back(std::move(content));
+  if (st.recent_customer.size() > kRecentCustomerMessages) {
+    st.recent_customer.pop_front();
+    st.recent_customer_norm.pop_front();
+  }
+  st.conv.updated_at = st.conv.last_message_at = now;
+  st.conv.last_message_preview = std::string(Utf8Prefix(st.recent_customer.back(), 120));
+}
+
 // REQUIRES: st.mu held, st loaded for account_id, content validated.
 void ConversationService::CustomerTurnLocked(State& stref, const std::shared_ptr<State>& st_ptr, Id account_id,
                                              Id conversation_id, Id contact_id, std::string content,
@@ -258,39 +299,40 @@ void ConversationService::CustomerTurnLocked(State& stref, const std::shared_ptr
     st->conv.assignee_id = 0;
     status_changed = true;
   }
-  if (st->conv.status == ConversationStatus::kBot) {
+  bot::Assistant* assistant = options_.assistant;
+  if (st->conv.status == ConversationStatus::kBot && assistant && st->agent_busy) {
+    // The bot is still working on the previous message: store this one now (the customer is
+    // acknowledged), answer it when the running turn ends.
+    st->queued.push_back(content);
+  } else if (st->conv.status == ConversationStatus::kBot) {
     bot::TurnInput in;
     in.text = content;
     in.history.assign(st->recent_customer.begin(), st->recent_customer.end());
     in.history_normalized.assign(st->recent_customer_norm.begin(), st->recent_customer_norm.end());
     in.last_sources = st->last_sources;
     in.last_topic_query = st->last_topic_query;
-    bot::Decision d = bot_->Decide(account_id, in);
-    st->language = d.language;
-    turn->replies.push_back(Message{0, account_id, conversation_id, SenderType::kBot, 0, d.reply, d.MetaJson(), now});
-    m.bot_messages->Inc();
-    if (d.action == bot::Action::kAnswer) {
-      m.answers->Inc();
-      st->last_topic_query = content;
-      st->last_sources.clear();
-      for (const auto& s : d.sources) st->last_sources.push_back(s.id);
-    } else if (d.action == bot::Action::kSmallTalk) {
-      m.small_talk->Inc();
+    bot::TurnPlan plan;
+    if (assistant) {
+      plan = assistant->Prepare(account_id, in, st->conv.bot_state);
     } else {
-      CountHandoff(d.handoff_reason);
-      st->conv.status = ConversationStatus::kQueued;
-      st->conv.handoff_reason = d.handoff_reason;
-      st->conv.handoff_summary = d.summary;
+      plan.embedded = bot_->Decide(account_id, in);
+    }
+    if (plan.async) {
+      RememberCustomerLocked(*st, std::move(content), now);
+      turn->conversation = st->conv;
+      return StartAgentTurnLocked(*st, st_ptr, account_id, conversation_id, std::move(plan), std::move(in), turn,
+                                  status_changed, std::move(done));
+    }
+    const bot::Decision& d = plan.embedded;
+    if (!st->conv.bot_state.empty()) {
+      st->conv.bot_state.clear();  // a handoff request ends a running playbook
       status_changed = true;
     }
+    turn->replies.push_back(Message{0, account_id, conversation_id, SenderType::kBot, 0, d.reply, d.MetaJson(), now});
+    status_changed |= ApplyDecision(*st, d, content);
   }
-  st->recent_customer_norm.push_back(bot_->normalizer().Normalize(content));
-  st->recent_customer.push_back(std::move(content));
-  if (st->recent_customer.size() > kRecentCustomerMessages) {
-    st->recent_customer.pop_front();
-    st->recent_customer_norm.pop_front();
-  }
-  st->conv.updated_at = st->conv.last_message_at = now;
+  RememberCustomerLocked(*st, std::move(content), now);
+  if (!turn->replies.empty()) st->PushTranscript("assistant", turn->replies.back().content);
   st->conv.last_message_preview =
       std::string(Utf8Prefix(turn->replies.empty() ? turn->message.content : turn->replies.back().content, 120));
   turn->conversation = st->conv;
@@ -327,8 +369,13 @@ void ConversationService::RequestHuman(Id account_id, Id conversation_id, Id con
   Metrics::Get().bot_messages->Inc();
   st->conv.last_message_at = now;
   st->conv.last_message_preview = std::string(Utf8Prefix(turn->replies.back().content, 120));
+  st->conv.bot_state.clear();
   turn->conversation = st->conv;
   Commit(st, conversation_id, turn, true, false, std::move(done));
+  // A bot answer still being written is no longer wanted (its reply will be dropped).
+  auto cancel = st->agent_cancel;
+  lock.unlock();
+  if (cancel) cancel->Cancel();
 }
 
 void ConversationService::PostAgentMessage(Id account_id, Id conversation_id, const domain::User& agent,
@@ -373,12 +420,16 @@ void ConversationService::Assign(Id account_id, Id conversation_id, Id assignee_
   st->conv.status = ConversationStatus::kAssigned;
   st->conv.assignee_id = assignee_id;
   st->conv.updated_at = NowMillis();
+  st->conv.bot_state.clear();
   auto turn = std::make_shared<TurnResult>();
   turn->conversation = st->conv;
   Commit(st, conversation_id, turn, true, false, [done](Result<TurnResult> r) {
     if (!r.ok()) return done(r.status());
     done(r->conversation);
   });
+  auto cancel = st->agent_cancel;
+  lock.unlock();
+  if (cancel) cancel->Cancel();
 }
 
 void ConversationService::Resolve(Id account_id, Id conversation_id, ConversationCallback done) {

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/assistant.h"
 #include "bot/bot.h"
 #include "conversations/events.h"
 #include "core/status.h"
@@ -54,6 +55,8 @@ struct ServiceOptions {
   // Runs post-commit work (publishing events, completion callbacks) off the store's writer
   // thread. Must preserve order (e.g. a SerialExecutor). Empty: run inline on the writer.
   std::function<void(std::function<void()>)> dispatch;
+  // The AI agent (playbooks with tools, LLM). Null: the embedded bot answers every turn inline.
+  bot::Assistant* assistant = nullptr;
 };
 
 class ConversationService {
@@ -95,6 +98,10 @@ class ConversationService {
 
   size_t cached_conversations() const;
 
+  // The customer closed the chat: a bot answer still being written (LLM, tool call) is
+  // cancelled; the embedded engine's answer is stored instead. No-op if nothing is running.
+  void CustomerLeft(Id conversation_id);
+
  private:
   struct State;
   struct Shard;
@@ -108,7 +115,20 @@ class ConversationService {
   Status Load(State& st, Id account_id, Id conversation_id);
   void Forget(Id conversation_id);
   void Commit(std::shared_ptr<State> st, Id conversation_id, std::shared_ptr<TurnResult> turn,
-              bool status_changed, bool insert_incoming, TurnCallback done);
+              bool status_changed, bool insert_incoming, TurnCallback done, std::string trace = {});
+  // Applies a bot decision to the cached state; returns whether the conversation row changed.
+  bool ApplyDecision(State& st, const bot::Decision& d, const std::string& customer_text);
+  // Asynchronous bot turns (agent_turns.cc). REQUIRES: st.mu held.
+  void StartAgentTurnLocked(State& st, const std::shared_ptr<State>& st_ptr, Id account_id, Id conversation_id,
+                            bot::TurnPlan plan, bot::TurnInput input, std::shared_ptr<TurnResult> turn,
+                            bool status_changed, TurnCallback done);
+  std::shared_ptr<bot::AgentCancel> LaunchAgent(const std::shared_ptr<State>& st, Id account_id, Id conversation_id,
+                                                bot::TurnPlan plan, bot::AgentTurn agent_turn,
+                                                std::shared_ptr<TurnResult> turn, TurnCallback done);
+  void RememberCustomerLocked(State& st, std::string content, int64_t now);
+  void FinishAgentTurn(const std::shared_ptr<State>& st, Id account_id, Id conversation_id, bot::AgentReply reply,
+                       std::string customer_text, std::shared_ptr<TurnResult> turn, TurnCallback done);
+  void Dispatch(std::function<void()> fn);
   void Complete(const std::shared_ptr<State>& st, Id conversation_id, const std::shared_ptr<TurnResult>& turn,
                 bool status_changed, int64_t started, const TurnCallback& done, const Status& s);
   void Publish(const TurnResult& turn, bool status_changed);

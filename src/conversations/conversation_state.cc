@@ -25,14 +25,19 @@ Status ConversationService::Load(State& st, Id account_id, Id conversation_id) {
   LINGXI_RETURN_IF_ERROR(store_->Read([&](store::ReadTx& tx) -> Status {
     LINGXI_ASSIGN_OR_RETURN(st.conv, tx.GetConversation(account_id, conversation_id));
     LINGXI_ASSIGN_OR_RETURN(recent, tx.RecentMessages(account_id, conversation_id, 20));
+    LINGXI_ASSIGN_OR_RETURN(auto identities, tx.ListIdentities(account_id, st.conv.contact_id));
+    st.customer_external_id = identities.empty() ? std::string() : identities.front().external_id;
     return Status::Ok();
   }));
+  st.transcript.clear();
   st.recent_customer.clear();
   st.recent_customer_norm.clear();
   st.last_sources.clear();
   st.last_topic_query.clear();
   std::string last_customer;
   for (const auto& m : recent) {
+    if (m.sender_type == SenderType::kContact) st.PushTranscript("user", m.content);
+    else if (m.sender_type == SenderType::kBot || m.sender_type == SenderType::kAgent) st.PushTranscript("assistant", m.content);
     if (m.sender_type == SenderType::kContact) {
       last_customer = m.content;
       st.recent_customer.push_back(m.content);

@@ -1,6 +1,7 @@
 // Events the conversation pipeline emits after a change is committed. Subscribers
 // (the WebSocket hub) implement EventSink. Publish() is called on the store's writer
-// thread in commit order: implementations must be thread-safe and must not block.
+// thread in commit order (kDelta: from the AI agent as text streams in): implementations must be
+// thread-safe and must not block.
 #pragma once
 
 #include <memory>
@@ -11,7 +12,7 @@
 namespace lingxi::conversations {
 
 struct Event {
-  enum class Kind { kMessage, kConversation };
+  enum class Kind { kMessage, kConversation, kDelta };
   Kind kind = Kind::kMessage;
   domain::Id account_id = 0;
   domain::Id conversation_id = 0;
@@ -20,6 +21,9 @@ struct Event {
   // kMessage of a customer message: the JSON text of the `client_id` the sender gave it (e.g.
   // "\"c-17\"" or "17"), echoed to the customer's sockets so the echo doubles as the ack. Or empty.
   std::string client_ref;
+  // kDelta: a piece of the bot answer being written (streamed; not stored). The complete answer
+  // follows as a kMessage once committed.
+  std::string delta;
 };
 
 class EventSink {

@@ -29,7 +29,7 @@ TEST_F(WidgetFlow, BotAnswersChineseAndEnglishQuestionsFromTheKnowledgeBase) {
   struct Case {
     std::string question, language, source_title_hint;
   };
-  const Case cases[] = {{"快递显示已签收但是我没收到", "zh", "签收"},
+  const Case cases[] = {{"优惠券为什么用不了", "zh", "优惠券"},
                         {"how long does a refund take?", "en", "refund"}};
   std::vector<int64_t> ids;
   std::vector<std::string> contents;
@@ -98,6 +98,54 @@ TEST_F(WidgetFlow, HandoffEndpointQueuesTheConversation) {
   EXPECT_EQ(Str(At(again.json, "status")), "queued");
   EXPECT_EQ(Len(At(again.json, "replies")), 0u);
   EXPECT_EQ(CustomerMessages(port(), s).size(), 1u);
+}
+
+// The demo playbook "delivered but not received" runs with the embedded engine alone: it asks
+// for the order number, calls the demo shop's tools for THIS customer, explains the likely
+// cause, and keeps the tool calls and the trace for agents and admins.
+WidgetSession StartAs(uint16_t port, const std::string& external_id) {
+  auto created = Http(port, "POST", "/api/v1/widget/conversations",
+                      json::object{{"inbox_token", "demo"}, {"contact", {{"external_id", external_id}}}});
+  EXPECT_EQ(created.status, 201) << created.body;
+  return {Int(At(created.json, "conversation_id")), Str(At(created.json, "token"))};
+}
+
+TEST_F(WidgetFlow, DeliveredButNotReceivedIsDiagnosedWithTheShopsTools) {
+  auto s = StartAs(port(), "cust-1001");
+  auto first = CustomerSay(port(), s, "我的包裹显示已签收但我没收到");
+  ASSERT_EQ(first.status, 201) << first.body;
+  ASSERT_EQ(Len(At(first.json, "replies")), 1u) << first.body;
+  const auto& ask = At(At(first.json, "replies"), 0);
+  EXPECT_EQ(Str(At(At(ask, "meta"), "playbook")), "delivered_not_received") << first.body;
+  EXPECT_NE(Str(At(ask, "content")).find("订单号"), std::string::npos) << "should ask for the order number";
+
+  auto second = CustomerSay(port(), s, "订单号 LX20240001");
+  ASSERT_EQ(second.status, 201) << second.body;
+  ASSERT_EQ(Len(At(second.json, "replies")), 1u) << second.body;
+  const auto& answer = At(At(second.json, "replies"), 0);
+  const std::string text = Str(At(answer, "content"));
+  EXPECT_NE(text.find("6-2-3018"), std::string::npos) << "the pickup code from the shop's tracking: " << text;
+  const auto& tools = At(At(answer, "meta"), "tools");
+  ASSERT_EQ(Len(tools), 2u) << second.body;
+  EXPECT_EQ(Str(At(At(tools, 0), "tool")), "get_order");
+  EXPECT_TRUE(At(At(tools, 0), "ok").as_bool());
+  EXPECT_EQ(Str(At(At(tools, 1), "tool")), "track_shipment");
+  EXPECT_EQ(Str(At(second.json, "status")), "bot");
+
+  const std::string admin = Login(port());
+  auto trace = Http(port(), "GET", "/api/v1/messages/" + std::to_string(Int(At(answer, "id"))) + "/trace", "", admin);
+  ASSERT_EQ(trace.status, 200) << trace.body;
+  EXPECT_EQ(Str(At(At(trace.json, "trace"), "kind")), "playbook");
+  EXPECT_EQ(Len(At(At(trace.json, "trace"), "tool_calls")), 2u);
+
+  // Another customer cannot learn about this order: the shop refuses, no pickup code leaks.
+  auto other = StartAs(port(), "cust-1002");
+  auto probe = CustomerSay(port(), other, "my order LX20240001 says delivered but I never got it");
+  ASSERT_EQ(probe.status, 201) << probe.body;
+  ASSERT_EQ(Len(At(probe.json, "replies")), 1u) << probe.body;
+  const auto& refused = At(At(probe.json, "replies"), 0);
+  EXPECT_EQ(Str(At(refused, "content")).find("6-2-3018"), std::string::npos) << Str(At(refused, "content"));
+  EXPECT_FALSE(At(At(At(At(refused, "meta"), "tools"), 0), "ok").as_bool());
 }
 
 // Value of a Prometheus sample line `name{labels} value`, or -1 if absent.

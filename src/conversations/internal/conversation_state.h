@@ -24,6 +24,19 @@ struct ConversationService::State {
   std::vector<Id> last_sources;
   std::string last_topic_query;
   std::string language = "zh";
+  // For the AI agent (bot::Assistant): the customer's external id (tools act for this customer
+  // only), the last few messages as {"user"|"assistant", text}, and the turn in flight.
+  std::string customer_external_id;
+  std::deque<std::pair<std::string, std::string>> transcript;
+  bool agent_busy = false;                       // an asynchronous bot turn is running
+  std::vector<std::string> queued;               // customer messages that arrived meanwhile
+  std::shared_ptr<bot::AgentCancel> agent_cancel;
+
+  // Appends to the transcript, keeping the last few messages.
+  void PushTranscript(const char* role, std::string text) {
+    transcript.emplace_back(role, std::move(text));
+    while (transcript.size() > 8) transcript.pop_front();
+  }
 };
 
 struct ConversationService::Shard {
