@@ -9,6 +9,8 @@ export interface ClientEvents {
   onMessages(all: Message[]): void;
   onStatus(s: Status): void;
   onTyping(sender: string): void;
+  // The bot's answer while it is being written (LLM streaming); '' once the stored answer arrives.
+  onDraft(text: string): void;
   onConnection(online: boolean): void;
 }
 
@@ -19,7 +21,11 @@ export class ChatClient {
   private timer: number | undefined;
   messages: Message[] = [];
 
-  constructor(private base: string, private inbox: string, private events: ClientEvents) {}
+  private draft = '';
+
+  // `contact`: who the customer is on the business's site (data-external-id / data-name / data-email).
+  constructor(private base: string, private inbox: string, private events: ClientEvents,
+              private contact: { external_id?: string; name?: string; email?: string } = {}) {}
 
   private get storageKey() { return `lingxi:${this.inbox}`; }
 
@@ -43,7 +49,7 @@ export class ChatClient {
   async ensureSession(): Promise<Session> {
     const existing = this.session();
     if (existing) return existing;
-    const r = await this.api('/api/v1/widget/conversations', { method: 'POST', body: JSON.stringify({ inbox_token: this.inbox }) });
+    const r = await this.api('/api/v1/widget/conversations', { method: 'POST', body: JSON.stringify({ inbox_token: this.inbox, contact: this.contact }) });
     const s = { conversationId: r.conversation_id, token: r.token };
     localStorage.setItem(this.storageKey, JSON.stringify(s));
     this.events.onStatus(r.status);
@@ -96,7 +102,13 @@ export class ChatClient {
         this.catchUp().catch(() => {});
       } else if (f.type === 'message' && f.message) {
         this.add([f.message]);
-        if (f.message.sender_type !== 'contact') this.events.onTyping('');
+        if (f.message.sender_type !== 'contact') {
+          this.events.onTyping('');
+          if (this.draft) { this.draft = ''; this.events.onDraft(''); }
+        }
+      } else if (f.type === 'delta' && typeof f.text === 'string') {
+        this.draft += f.text;
+        this.events.onDraft(this.draft);
       } else if (f.type === 'status') {
         this.events.onStatus(f.status);
       } else if (f.type === 'typing') {

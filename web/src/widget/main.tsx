@@ -10,7 +10,10 @@ import { ChatClient } from './client';
 import { pickLang, strings, type Strings } from './i18n';
 import { css } from './styles';
 
-interface Props { base: string; inbox: string; t: Strings }
+interface Props {
+  base: string; inbox: string; t: Strings;
+  contact: { external_id?: string; name?: string; email?: string };
+}
 
 function Bubble({ m, t, vote, onVote }: { m: Message; t: Strings; vote?: 'up' | 'down'; onVote: (r: 'up' | 'down') => void }) {
   const who = m.sender_type === 'bot' ? t.bot : m.sender_type === 'agent' ? (m.meta?.agent_name ? `${t.agent} · ${m.meta.agent_name}` : t.agent)
@@ -32,12 +35,13 @@ function Bubble({ m, t, vote, onVote }: { m: Message; t: Strings; vote?: 'up' | 
   );
 }
 
-function Widget({ base, inbox, t }: Props) {
+function Widget({ base, inbox, t, contact }: Props) {
   const [open, setOpen] = useState(false);
   const [messages, setMessages] = useState<Message[]>([]);
   const [pending, setPending] = useState<string[]>([]);
   const [status, setStatus] = useState<Status>('bot');
   const [typing, setTyping] = useState('');
+  const [draft, setDraft] = useState('');
   const [online, setOnline] = useState(true);
   const [text, setText] = useState('');
   const [error, setError] = useState('');
@@ -61,7 +65,8 @@ function Widget({ base, inbox, t }: Props) {
       if (who) typingTimer.current = window.setTimeout(() => setTyping(''), 4000);
     },
     onConnection: setOnline,
-  }), [base, inbox]);
+    onDraft: setDraft,
+  }, contact), [base, inbox]);
 
   useEffect(() => { client.resume(); }, [client]);
   useEffect(() => { if (open) inputRef.current?.focus(); }, [open]);
@@ -118,6 +123,7 @@ function Widget({ base, inbox, t }: Props) {
             {pending.map((c, i) => (
               <li key={`p${i}`} class="row contact pending"><div class="bubble">{c}</div></li>
             ))}
+            {draft && <li class="row bot draft"><span class="who">{t.bot}</span><div class="bubble">{draft}</div></li>}
           </ol>
           <div class="typing" aria-live="polite">{typingText}</div>
           {status === 'resolved' && (
@@ -171,7 +177,11 @@ function mount() {
   root.appendChild(style);
   const container = document.createElement('div');
   root.appendChild(container);
-  render(<Widget base={base} inbox={inbox} t={t} />, container);
+  const contact: { external_id?: string; name?: string; email?: string } = {};
+  if (script.dataset.externalId) contact.external_id = script.dataset.externalId;
+  if (script.dataset.name) contact.name = script.dataset.name;
+  if (script.dataset.email) contact.email = script.dataset.email;
+  render(<Widget base={base} inbox={inbox} t={t} contact={contact} />, container);
 }
 
 if (document.body) mount();
