@@ -155,10 +155,17 @@ Result<std::shared_ptr<DemoShop>> DemoShop::Load(const std::string& dir, int64_t
   return shop;
 }
 
+namespace {
+// An order number as it may appear in an error message (path input is untrusted).
+std::string Printable(const std::string& order_no) {
+  return IsValidUtf8(order_no) ? StripControl(Utf8Prefix(order_no, 40)) : std::string("?");
+}
+}  // namespace
+
 Status DemoShop::CheckOwner(const std::string& order_no, const std::string& customer_id, bool required) const {
   if (customer_id.empty() && required) return InvalidArgument("customer_id is required");
   auto it = orders_.find(order_no);
-  if (it == orders_.end()) return NotFound("no order " + std::string(Utf8Prefix(IsValidUtf8(order_no) ? order_no : "?", 40)));
+  if (it == orders_.end()) return NotFound("no order " + Printable(order_no));
   if (!customer_id.empty() && it->second.at("customer_id").as_string() != customer_id)
     return PermissionDenied("this order belongs to another customer");
   return Status::Ok();
@@ -172,7 +179,7 @@ Result<json::object> DemoShop::GetOrder(const std::string& order_no, const std::
 Result<json::object> DemoShop::GetShipment(const std::string& order_no, const std::string& customer_id) const {
   LINGXI_RETURN_IF_ERROR(CheckOwner(order_no, customer_id, false));
   auto it = shipments_.find(order_no);
-  if (it == shipments_.end()) return NotFound("order " + order_no + " has not shipped yet");
+  if (it == shipments_.end()) return NotFound("order " + Printable(order_no) + " has not shipped yet");
   return it->second;
 }
 
