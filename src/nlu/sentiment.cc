@@ -8,6 +8,7 @@
 #include <cmath>
 #include <string>
 
+#include "nlu/internal/english.h"
 #include "nlu/internal/sentiment_lexicon.h"
 #include "nlu/tokenizer.h"
 
@@ -450,29 +451,6 @@ void Punctuation(std::string_view normalized, size_t *run, bool *bang) {
   }
 }
 
-// Shouting: at least two ASCII words of 3+ letters in capitals, making up half
-// the words.
-bool Shouting(std::string_view raw) {
-  size_t words = 0, caps = 0;
-  for (size_t i = 0; i < raw.size();) {
-    if (!std::isalpha(static_cast<unsigned char>(raw[i]))) {
-      ++i;
-      continue;
-    }
-    size_t j = i;
-    bool upper = true;
-    while (j < raw.size() && std::isalpha(static_cast<unsigned char>(raw[j]))) {
-      upper = upper && std::isupper(static_cast<unsigned char>(raw[j]));
-      ++j;
-    }
-    ++words;
-    if (upper && j - i >= 3)
-      ++caps;
-    i = j;
-  }
-  return caps >= 2 && caps * 2 >= words;
-}
-
 } // namespace
 
 std::string_view SentimentLabelName(SentimentLabel label) {
@@ -515,7 +493,7 @@ SentimentResult AnalyzeSentimentNormalized(std::string_view raw,
   } else if (run == 2 && bang) {
     a.AddEmphasis("!!", 0.15f);
   }
-  if (Shouting(raw)) {
+  if (internal::IsShouting(raw)) {
     a.AddEmphasis("ALL CAPS", 0.3f);
     a.AddUrgency("ALL CAPS", 0.1f);
   }

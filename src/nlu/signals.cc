@@ -7,6 +7,7 @@
 #include <set>
 #include <vector>
 
+#include "nlu/internal/english.h"
 #include "nlu/internal/phrase_lists.h"
 #include "nlu/tokenizer.h"
 
@@ -150,24 +151,7 @@ double PunctuationAndCaps(std::string_view raw) {
   else if (best == 2 && bang_in_best)
     score += 0.15;
 
-  // Shouting: at least two ASCII words of 3+ letters in capitals, making up half the words.
-  size_t words = 0, caps = 0;
-  for (size_t i = 0; i < raw.size();) {
-    if (!std::isalpha(static_cast<unsigned char>(raw[i]))) {
-      ++i;
-      continue;
-    }
-    size_t j = i;
-    bool all_upper = true;
-    while (j < raw.size() && std::isalpha(static_cast<unsigned char>(raw[j]))) {
-      all_upper = all_upper && std::isupper(static_cast<unsigned char>(raw[j]));
-      ++j;
-    }
-    ++words;
-    if (all_upper && j - i >= 3) ++caps;
-    i = j;
-  }
-  if (caps >= 2 && caps * 2 >= words) score += 0.3;
+  if (internal::IsShouting(raw)) score += 0.3;
   return score;
 }
 

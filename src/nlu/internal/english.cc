@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <unordered_set>
 
 namespace lingxi::nlu::internal {
@@ -101,6 +102,26 @@ bool IsChineseStopChar(std::string_view c) {
       "的", "了", "吗", "呢", "吧", "啊", "呀", "嘛", "哦", "哈", "么", "我",
       "你", "您", "他", "她", "它", "们", "是", "个", "这", "那", "请", "和"};
   return std::find(kStop.begin(), kStop.end(), c) != kStop.end();
+}
+
+bool IsShouting(std::string_view raw) {
+  size_t words = 0, caps = 0;
+  for (size_t i = 0; i < raw.size();) {
+    if (!std::isalpha(static_cast<unsigned char>(raw[i]))) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    bool upper = true;
+    while (j < raw.size() && std::isalpha(static_cast<unsigned char>(raw[j]))) {
+      upper = upper && std::isupper(static_cast<unsigned char>(raw[j]));
+      ++j;
+    }
+    ++words;
+    if (upper && j - i >= 3) ++caps;
+    i = j;
+  }
+  return caps >= 2 && caps * 2 >= words;
 }
 
 }  // namespace lingxi::nlu::internal

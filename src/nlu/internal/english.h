@@ -17,6 +17,10 @@ std::string StemEnglish(std::string_view word);
 // dont, cant, ...) are deliberately NOT stopwords.
 bool IsEnglishStopword(std::string_view word);
 
+// Shouting: at least two ASCII words of 3+ letters written in capitals, making up at least half
+// of the ASCII words ("WHERE IS MY ORDER"). `raw` is the customer's original text.
+bool IsShouting(std::string_view raw);
+
 // True for CJK function characters dropped as unigrams (的, 了, 吗, ...). Bigrams keep them.
 bool IsChineseStopChar(std::string_view utf8_char);
 
