@@ -17,7 +17,9 @@ namespace lingxi::bot {
 
 namespace json = boost::json;
 
-std::string Decision::MetaJson() const {
+std::string Decision::MetaJson() const { return json::serialize(MetaObject()); }
+
+json::object Decision::MetaObject() const {
   json::object o;
   o["confidence"] = std::round(confidence * 1000) / 1000;
   json::array src;
@@ -35,7 +37,7 @@ std::string Decision::MetaJson() const {
   o["language"] = language;
   if (used_context) o["used_context"] = true;
   if (negativity > 0) o["negativity"] = std::round(negativity * 100) / 100;
-  return json::serialize(o);
+  return o;
 }
 
 std::string BuildHandoffSummary(const std::string& language, const std::string& reason,

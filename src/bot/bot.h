@@ -8,6 +8,8 @@
 // store read), so call it from a worker thread.
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,7 +59,8 @@ struct Decision {
   std::string language;         // "zh" | "en"
   bool used_context = false;    // the answer relied on the previous topic
   double negativity = 0;
-  // JSON object for Message::meta_json.
+  // The message's `meta`: as an object (to extend), and serialised for Message::meta_json.
+  boost::json::object MetaObject() const;
   std::string MetaJson() const;
 };
 
