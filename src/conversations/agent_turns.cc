@@ -7,7 +7,7 @@
 // stored and acknowledged at once and answered together when the running turn ends. If people
 // take the conversation over meanwhile (the customer asked for a human, an agent claimed it),
 // the bot's answer is dropped.
-#include <boost/json.hpp>
+#include <algorithm>
 
 #include "conversations/conversation_service.h"
 #include "conversations/internal/conversation_state.h"
@@ -32,18 +32,24 @@ void ConversationService::Dispatch(std::function<void()> fn) {
 // REQUIRES: st.mu held; the customer's text is already in st (RememberCustomerLocked).
 void ConversationService::StartAgentTurnLocked(State& st, const std::shared_ptr<State>& st_ptr, Id account_id,
                                                Id conversation_id, bot::TurnPlan plan, bot::TurnInput input,
-                                               std::shared_ptr<TurnResult> turn, bool status_changed,
-                                               TurnCallback done) {
+                                               size_t answered, std::shared_ptr<TurnResult> turn,
+                                               bool status_changed, TurnCallback done) {
   st.agent_busy = true;
   bot::AgentTurn at;
   at.account_id = account_id;
   at.conversation_id = conversation_id;
   at.customer_id = st.customer_external_id;
   at.bot_state = st.conv.bot_state;
-  // The transcript without the message(s) being answered, which are the input's text.
-  size_t skip = 1;
-  at.transcript.assign(st.transcript.begin(),
-                       st.transcript.end() - static_cast<std::ptrdiff_t>(std::min(skip, st.transcript.size())));
+  // The transcript without the `answered` latest customer messages: they are the input's text.
+  // (Messages queued during a busy turn precede that turn's answer in the transcript.)
+  for (auto it = st.transcript.rbegin(); it != st.transcript.rend(); ++it) {
+    if (answered > 0 && it->first == "user") {
+      --answered;
+      continue;
+    }
+    at.transcript.push_back(*it);
+  }
+  std::reverse(at.transcript.begin(), at.transcript.end());
   at.input = std::move(input);
   const bool insert_incoming = !turn->message.content.empty() && turn->message.id == 0;
   if (!insert_incoming && !status_changed) {
@@ -146,16 +152,12 @@ void ConversationService::FinishAgentTurn(const std::shared_ptr<State>& st, Id a
   auto next = std::make_shared<TurnResult>();
   next->conversation = st->conv;
   if (plan.async) {
-    StartAgentTurnLocked(*st, st, account_id, conversation_id, std::move(plan), std::move(in), next, false, nullptr);
+    StartAgentTurnLocked(*st, st, account_id, conversation_id, std::move(plan), std::move(in), n, next, false,
+                         nullptr);
     return;
   }
   const bot::Decision& d = plan.embedded;
-  next->replies.push_back(Message{0, account_id, conversation_id, SenderType::kBot, 0, d.reply, d.MetaJson(), now});
-  bool next_changed = ApplyDecision(*st, d, joined);
-  if (!st->conv.bot_state.empty()) {
-    st->conv.bot_state.clear();
-    next_changed = true;
-  }
+  const bool next_changed = AddEmbeddedReplyLocked(*st, d, joined, now, *next);
   st->PushTranscript("assistant", d.reply);
   st->conv.last_message_preview = std::string(Utf8Prefix(d.reply, 120));
   next->conversation = st->conv;

@@ -268,6 +268,18 @@ bool ConversationService::ApplyDecision(State& st, const bot::Decision& d, const
   return true;
 }
 
+bool ConversationService::AddEmbeddedReplyLocked(State& st, const bot::Decision& d, const std::string& customer_text,
+                                                 int64_t now, TurnResult& turn) {
+  bool changed = false;
+  if (!st.conv.bot_state.empty()) {
+    st.conv.bot_state.clear();  // e.g. a request for a person ends a running playbook
+    changed = true;
+  }
+  turn.replies.push_back(
+      Message{0, st.conv.account_id, st.conv.id, SenderType::kBot, 0, d.reply, d.MetaJson(), now});
+  return ApplyDecision(st, d, customer_text) || changed;
+}
+
 void ConversationService::RememberCustomerLocked(State& st, std::string content, int64_t now) {
   st.PushTranscript("user", content);
   st.recent_customer_norm.push_back(bot_->normalizer().Normalize(content));
@@ -320,16 +332,10 @@ void ConversationService::CustomerTurnLocked(State& stref, const std::shared_ptr
     if (plan.async) {
       RememberCustomerLocked(*st, std::move(content), now);
       turn->conversation = st->conv;
-      return StartAgentTurnLocked(*st, st_ptr, account_id, conversation_id, std::move(plan), std::move(in), turn,
+      return StartAgentTurnLocked(*st, st_ptr, account_id, conversation_id, std::move(plan), std::move(in), 1, turn,
                                   status_changed, std::move(done));
     }
-    const bot::Decision& d = plan.embedded;
-    if (!st->conv.bot_state.empty()) {
-      st->conv.bot_state.clear();  // a handoff request ends a running playbook
-      status_changed = true;
-    }
-    turn->replies.push_back(Message{0, account_id, conversation_id, SenderType::kBot, 0, d.reply, d.MetaJson(), now});
-    status_changed |= ApplyDecision(*st, d, content);
+    status_changed |= AddEmbeddedReplyLocked(*st, plan.embedded, content, now, *turn);
   }
   RememberCustomerLocked(*st, std::move(content), now);
   if (!turn->replies.empty()) st->PushTranscript("assistant", turn->replies.back().content);

@@ -118,10 +118,14 @@ class ConversationService {
               bool status_changed, bool insert_incoming, TurnCallback done, std::string trace = {});
   // Applies a bot decision to the cached state; returns whether the conversation row changed.
   bool ApplyDecision(State& st, const bot::Decision& d, const std::string& customer_text);
+  // Adds the embedded decision's reply to `turn` and applies it (ending a running playbook).
+  // REQUIRES: st.mu held. Returns whether the conversation row changed.
+  bool AddEmbeddedReplyLocked(State& st, const bot::Decision& d, const std::string& customer_text, int64_t now,
+                              TurnResult& turn);
   // Asynchronous bot turns (agent_turns.cc). REQUIRES: st.mu held.
   void StartAgentTurnLocked(State& st, const std::shared_ptr<State>& st_ptr, Id account_id, Id conversation_id,
-                            bot::TurnPlan plan, bot::TurnInput input, std::shared_ptr<TurnResult> turn,
-                            bool status_changed, TurnCallback done);
+                            bot::TurnPlan plan, bot::TurnInput input, size_t answered,
+                            std::shared_ptr<TurnResult> turn, bool status_changed, TurnCallback done);
   std::shared_ptr<bot::AgentCancel> LaunchAgent(const std::shared_ptr<State>& st, Id account_id, Id conversation_id,
                                                 bot::TurnPlan plan, bot::AgentTurn agent_turn,
                                                 std::shared_ptr<TurnResult> turn, TurnCallback done);

@@ -330,5 +330,51 @@ TEST_F(LlmAgent, UsageCountsTheTokensTheModelReported) {
   EXPECT_TRUE(st == 401 || st == 403) << st;
 }
 
+// Messages sent while the bot is still answering are stored and acknowledged at once, then
+// answered together in one follow-up turn whose transcript holds the first exchange (question
+// and answer) and whose user message holds both queued messages.
+TEST_F(LlmAgent, MessagesSentWhileTheBotAnswersAreAnsweredTogetherAfterwards) {
+  Script(R"([{"request_max": 1, "content": "We accept Alipay and WeChat Pay [1].", "first_token_delay_ms": 1200},
+             {"content": "Yes, both can be used for Lingxi Plus too [1]."}])");
+  auto s = StartAs(kCustomer);
+  WsClient ws(port(), "/api/v1/widget/ws?token=" + s.token);
+  ASSERT_TRUE(ws.WaitForType("hello"));
+  ASSERT_TRUE(ws.Send(json::object{{"type", "message"}, {"content", kPaymentQuestion}, {"client_id", 1}}));
+  ASSERT_TRUE(ws.WaitFor([](const json::value& v) { return IsAck(v) && Int(At(v, "client_id")) == 1; }));
+  ASSERT_TRUE(ws.Send(json::object{{"type", "message"}, {"content", "Also for the membership?"}, {"client_id", 2}}));
+  ASSERT_TRUE(ws.Send(json::object{{"type", "message"}, {"content", "And for gift cards?"}, {"client_id", 3}}));
+  // Both are acknowledged while the first answer is still being written.
+  ASSERT_TRUE(ws.WaitFor([](const json::value& v) { return IsAck(v) && Int(At(v, "client_id")) == 3; }, 1000ms));
+
+  auto is_bot = [](const json::value& v) {
+    return Str(At(v, "type")) == "message" && Str(At(At(v, "message"), "sender_type")) == "bot";
+  };
+  auto first = ws.WaitFor(is_bot, 10s);
+  ASSERT_TRUE(first);
+  EXPECT_NE(Str(At(At(*first, "message"), "content")).find("Alipay"), std::string::npos);
+  auto second = ws.WaitFor(is_bot, 10s);
+  ASSERT_TRUE(second) << "the queued messages got no answer";
+  EXPECT_NE(Str(At(At(*second, "message"), "content")).find("Lingxi Plus"), std::string::npos);
+
+  auto requests = ChatRequests();
+  ASSERT_EQ(requests.size(), 2u);
+  const json::value& follow_up = requests[1];
+  const auto* user = FindMessage(follow_up, "user", "Also for the membership?");
+  ASSERT_TRUE(user) << json::serialize(follow_up);
+  EXPECT_NE(Str(At(*user, "content")).find("And for gift cards?"), std::string::npos);
+  // The transcript: the first question, then the bot's answer to it — in that order, once each.
+  const auto& msgs = At(follow_up, "messages").as_array();
+  int question = -1, answer = -1, queued_in_history = 0;
+  for (size_t i = 0; i < msgs.size(); ++i) {
+    const std::string role = Str(At(msgs[i], "role")), content = Str(At(msgs[i], "content"));
+    if (role == "user" && content == kPaymentQuestion) question = static_cast<int>(i);
+    if (role == "assistant" && content.find("Alipay") != std::string::npos) answer = static_cast<int>(i);
+    if (role == "user" && content == "Also for the membership?") ++queued_in_history;
+  }
+  EXPECT_GE(question, 0);
+  EXPECT_GT(answer, question);
+  EXPECT_EQ(queued_in_history, 0) << "a queued message must not also appear as its own history entry";
+}
+
 }  // namespace
 }  // namespace lingxi::it
