@@ -4,56 +4,19 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
-#include <charconv>
-#include <cmath>
-
 #include "core/utf8.h"
+#include "flows/internal/tool_checks.h"
 
 namespace lingxi::flows {
 
 namespace json = boost::json;
+using internal::Bad;
+using internal::Coerce;
+using internal::ForEachPlaceholder;
+using internal::HasControl;
+using internal::ValidName;
 
 namespace {
-
-constexpr size_t kMaxKeptString = 500;
-constexpr size_t kMaxKeptJson = 4096;
-
-Status Bad(std::string_view tool, std::string_view field, std::string_view why) {
-  return InvalidArgument("tool " + std::string(tool.empty() ? "?" : tool) + ": " + std::string(field) + ": " +
-                         std::string(why));
-}
-
-bool IsNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-bool ValidName(std::string_view s, size_t max) {
-  if (s.empty() || s.size() > max) return false;
-  for (char c : s)
-    if (!IsNameChar(c)) return false;
-  return true;
-}
-bool HasControl(std::string_view s) {
-  for (unsigned char c : s)
-    if (c < 0x20 || c == 0x7f) return true;
-  return false;
-}
-
-// Calls `fn(name, begin, end)` for each single-brace placeholder {name} in `s` (end is one past
-// '}'); returns false if a '{' is not a well-formed placeholder.
-template <typename Fn>
-bool ForEachPlaceholder(std::string_view s, Fn fn) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '}') return false;
-    if (s[i] != '{') continue;
-    size_t close = s.find('}', i);
-    if (close == std::string_view::npos) return false;
-    std::string_view name = s.substr(i + 1, close - i - 1);
-    if (!ValidName(name, 64)) return false;
-    if (!fn(name, i, close + 1)) return false;
-    i = close;
-  }
-  return true;
-}
 
 Result<std::string> SubstituteVariables(std::string_view tool, std::string_view url,
                                         const std::map<std::string, std::string>& vars) {
@@ -85,65 +48,6 @@ Result<ParamType> ParseType(std::string_view tool, std::string_view name, const 
   return Bad(tool, "parameters." + std::string(name), "type must be string, integer, number or boolean");
 }
 
-// Coerces `v` to the parameter's type. InvalidArgument (message without prefix) if impossible.
-Result<json::value> Coerce(const ToolParameter& p, const json::value& v) {
-  switch (p.type) {
-    case ParamType::kString:
-      if (!v.is_string()) return InvalidArgument("must be a string");
-      return v;
-    case ParamType::kInteger: {
-      if (v.is_int64()) return v;
-      if (v.is_uint64() && v.get_uint64() <= static_cast<uint64_t>(INT64_MAX)) return json::value(static_cast<int64_t>(v.get_uint64()));
-      if (v.is_double() && std::floor(v.get_double()) == v.get_double() && std::fabs(v.get_double()) < 9e15)
-        return json::value(static_cast<int64_t>(v.get_double()));
-      if (v.is_string()) {
-        std::string_view s = v.get_string();
-        int64_t n = 0;
-        auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-        if (!s.empty() && ec == std::errc() && ptr == s.data() + s.size()) return json::value(n);
-      }
-      return InvalidArgument("must be an integer");
-    }
-    case ParamType::kNumber: {
-      if (v.is_number()) return v;
-      if (v.is_string()) {
-        std::string_view s = v.get_string();
-        double d = 0;
-        auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
-        if (!s.empty() && ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(d)) return json::value(d);
-      }
-      return InvalidArgument("must be a number");
-    }
-    case ParamType::kBoolean:
-      if (v.is_bool()) return v;
-      if (v.is_string() && (v.get_string() == "true" || v.get_string() == "false"))
-        return json::value(v.get_string() == "true");
-      return InvalidArgument("must be a boolean");
-  }
-  return InvalidArgument("bad type");
-}
-
-Status CheckValue(const ToolParameter& p, const json::value& v) {
-  if (p.type == ParamType::kString) {
-    std::string_view s = v.get_string();
-    if (!IsValidUtf8(s)) return InvalidArgument("is not valid UTF-8");
-    if (HasControl(s)) return InvalidArgument("contains control characters");
-    if (Utf8Length(s) > p.max_length) return InvalidArgument("is longer than " + std::to_string(p.max_length) + " characters");
-    if (p.pattern && !std::regex_search(s.begin(), s.end(), *p.pattern))
-      return InvalidArgument("does not match the pattern " + std::string(p.schema.at("pattern").as_string()));
-  }
-  if (p.type == ParamType::kInteger || p.type == ParamType::kNumber) {
-    double d = v.is_int64() ? static_cast<double>(v.get_int64()) : v.to_number<double>();
-    if (p.minimum && d < *p.minimum) return InvalidArgument("is below the minimum " + JsonToText(json::value(*p.minimum)));
-    if (p.maximum && d > *p.maximum) return InvalidArgument("is above the maximum " + JsonToText(json::value(*p.maximum)));
-  }
-  if (!p.enum_values.empty()) {
-    bool found = false;
-    for (const json::value& e : p.enum_values) found |= (e == v);
-    if (!found) return InvalidArgument("must be one of " + json::serialize(json::value_from(p.enum_values)));
-  }
-  return Status::Ok();
-}
 
 Result<ToolParameter> ParseParameter(std::string_view tool, const std::string& name, const json::value& sv) {
   const std::string field = "parameters." + name;
@@ -295,83 +199,12 @@ Status CheckBodyTemplate(const ToolDefinition& t, const json::value& v, int dept
   return Status::Ok();
 }
 
-// Renders body template strings: exactly "{p}" keeps p's JSON type; otherwise text.
-// Object members whose value is exactly a missing parameter are omitted.
-std::optional<json::value> RenderBody(const json::value& v, const json::object& args) {
-  if (const json::string* s = v.if_string()) {
-    std::string_view sv = *s;
-    if (sv.size() > 2 && sv.front() == '{' && sv.back() == '}' && sv.find('{', 1) == std::string_view::npos) {
-      const json::value* a = args.if_contains(sv.substr(1, sv.size() - 2));
-      if (!a) return std::nullopt;
-      return *a;
-    }
-    std::string out;
-    size_t last = 0;
-    ForEachPlaceholder(sv, [&](std::string_view name, size_t b, size_t e) {
-      out.append(sv.substr(last, b - last));
-      if (const json::value* a = args.if_contains(name)) out += JsonToText(*a);
-      last = e;
-      return true;
-    });
-    out.append(sv.substr(last));
-    return json::value(out);
-  }
-  if (const json::object* o = v.if_object()) {
-    json::object out;
-    for (const auto& kv : *o)
-      if (auto r = RenderBody(kv.value(), args)) out[kv.key()] = std::move(*r);
-    return json::value(std::move(out));
-  }
-  if (const json::array* a = v.if_array()) {
-    json::array out;
-    for (const json::value& e : *a) out.push_back(RenderBody(e, args).value_or(json::value(nullptr)));
-    return json::value(std::move(out));
-  }
-  return v;
-}
-
-Result<std::string> ResolveSecrets(const ToolDefinition& t, std::string_view value, const Secrets& secrets) {
-  std::string out;
-  size_t i = 0;
-  while (true) {
-    size_t open = value.find("${secret:", i);
-    if (open == std::string_view::npos) break;
-    size_t close = value.find('}', open);
-    std::string name(value.substr(open + 9, close - open - 9));
-    auto it = secrets.find(name);
-    if (it == secrets.end()) return FailedPrecondition("tool " + t.name + ": secret '" + name + "' is not configured");
-    if (HasControl(it->second)) return FailedPrecondition("tool " + t.name + ": secret '" + name + "' contains control characters");
-    out.append(value.substr(i, open - i));
-    out += it->second;
-    i = close + 1;
-  }
-  out.append(value.substr(i));
-  return out;
-}
-
 }  // namespace
 
 const ToolParameter* ToolDefinition::FindParameter(std::string_view n) const {
   for (const ToolParameter& p : parameters)
     if (p.name == n) return &p;
   return nullptr;
-}
-
-std::string PercentEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                      c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 Result<ToolDefinition> ParseToolDefinition(const json::value& v, const ToolLoadOptions& options) {
@@ -476,148 +309,6 @@ json::object ModelSchema(const ToolDefinition& t) {
   json::object params{{"type", "object"}, {"properties", std::move(props)}, {"additionalProperties", false}};
   if (!required.empty()) params["required"] = std::move(required);
   return json::object{{"name", t.name}, {"description", t.description}, {"parameters", std::move(params)}};
-}
-
-Result<json::object> ValidateArguments(const ToolDefinition& t, const json::object& args, std::string_view customer_id) {
-  json::object out;
-  for (const auto& kv : args) {
-    if (kv.key() == t.customer_param) continue;  // never from the caller
-    const ToolParameter* p = t.FindParameter(kv.key());
-    if (!p) return Bad(t.name, "argument " + std::string(kv.key()), "unknown argument");
-    if (kv.value().is_null() && !p->required) continue;
-    auto v = Coerce(*p, kv.value());
-    if (!v.ok()) return Bad(t.name, "argument " + p->name, v.status().message());
-    Status s = CheckValue(*p, *v);
-    if (!s.ok()) return Bad(t.name, "argument " + p->name, s.message());
-    out[p->name] = std::move(*v);
-  }
-  if (!t.customer_param.empty()) {
-    if (customer_id.empty()) return FailedPrecondition("tool " + t.name + " needs the customer's identity, which is unknown");
-    const ToolParameter* p = t.FindParameter(t.customer_param);
-    json::value v(customer_id);
-    Status s = CheckValue(*p, v);
-    if (!s.ok()) return Bad(t.name, "customer identity", s.message());
-    out[t.customer_param] = std::move(v);
-  }
-  for (const ToolParameter& p : t.parameters)
-    if (p.required && !out.contains(p.name)) return Bad(t.name, "argument " + p.name, "is required");
-  return out;
-}
-
-Result<PreparedRequest> PrepareRequest(const ToolDefinition& t, const json::object& args, const Secrets& secrets,
-                                       const HostAllowlist& allowlist) {
-  PreparedRequest r;
-  r.method = t.method;
-  r.timeout = t.timeout;
-  r.max_response_bytes = t.max_response_bytes;
-  const std::string& tpl = t.url_template;
-  const size_t query_start = tpl.find('?');
-  size_t last = 0;
-  Status inner;
-  ForEachPlaceholder(tpl, [&](std::string_view name, size_t b, size_t e) {
-    const json::value* a = args.if_contains(name);
-    std::string value = a ? JsonToText(*a) : std::string();
-    bool in_path = query_start == std::string::npos || b < query_start;
-    if (in_path && (value.empty() || value == "." || value == ".."))
-      inner = Bad(t.name, "argument " + std::string(name), "an empty, '.' or '..' value cannot be used in a URL path");
-    r.url.append(tpl, last, b - last);
-    r.url += PercentEncode(value);
-    last = e;
-    return inner.ok();
-  });
-  if (!inner.ok()) return inner;
-  r.url.append(tpl, last);
-  auto parsed = boost::urls::parse_absolute_uri(r.url);
-  if (!parsed) return Internal("tool " + t.name + ": built an invalid URL");
-  r.scheme = std::string(parsed->scheme());
-  r.host = std::string(parsed->host_address());
-  int default_port = r.scheme == "https" ? 443 : 80;
-  r.port = parsed->has_port() ? static_cast<int>(parsed->port_number()) : default_port;
-  if ((r.scheme != "http" && r.scheme != "https") || !allowlist.Match(r.host, r.port, default_port))
-    return PermissionDenied("tool " + t.name + ": host " + r.host + ":" + std::to_string(r.port) + " is not allowlisted");
-  for (const auto& [name, value] : t.headers) {
-    LINGXI_ASSIGN_OR_RETURN(std::string v, ResolveSecrets(t, value, secrets));
-    r.headers.emplace_back(name, std::move(v));
-  }
-  r.headers.emplace_back("Accept", "application/json");
-  if (t.body_template) {
-    r.body = json::serialize(RenderBody(*t.body_template, args).value_or(json::value(nullptr)));
-    r.headers.emplace_back("Content-Type", "application/json");
-  }
-  return r;
-}
-
-json::object ToolResultToJson(const ToolResult& r) {
-  json::object o{{"tool", r.tool}, {"ok", r.ok}, {"http_status", r.http_status}, {"fields", r.fields},
-                 {"elapsed_ms", r.elapsed_ms}};
-  if (!r.ok) {
-    o["error_code"] = r.error_code;
-    o["error"] = r.error;
-  }
-  return o;
-}
-
-Result<ToolResult> ToolResultFromJson(const json::value& v) {
-  const json::object* o = v.if_object();
-  if (!o) return InvalidArgument("tool result must be an object");
-  ToolResult r;
-  const json::value* ok = o->if_contains("ok");
-  if (!ok || !ok->is_bool()) return InvalidArgument("tool result: ok must be a boolean");
-  r.ok = ok->get_bool();
-  if (const json::value* s = o->if_contains("tool"); s && s->is_string()) r.tool = std::string(s->get_string());
-  if (const json::value* s = o->if_contains("http_status"); s && s->is_int64()) r.http_status = static_cast<int>(s->get_int64());
-  if (const json::value* s = o->if_contains("fields")) {
-    if (!s->is_object()) return InvalidArgument("tool result: fields must be an object");
-    r.fields = s->get_object();
-  }
-  if (const json::value* s = o->if_contains("error_code"); s && s->is_string()) r.error_code = std::string(s->get_string());
-  if (const json::value* s = o->if_contains("error"); s && s->is_string()) r.error = std::string(s->get_string());
-  if (const json::value* s = o->if_contains("elapsed_ms"); s && s->is_int64()) r.elapsed_ms = s->get_int64();
-  return r;
-}
-
-ToolResult ResultFromResponse(const ToolDefinition& t, int http_status, std::string_view body, int64_t elapsed_ms) {
-  ToolResult r;
-  r.tool = t.name;
-  r.http_status = http_status;
-  r.elapsed_ms = elapsed_ms;
-  boost::system::error_code ec;
-  json::value doc = json::parse(body, ec);
-  if (!ec) {
-    for (const auto& [key, path] : t.response_fields) {
-      const json::value* v = LookupJsonPath(doc, path);
-      if (!v) continue;
-      if (const json::string* s = v->if_string()) {
-        if (!IsValidUtf8(*s)) continue;
-        r.fields[key] = std::string(Utf8Prefix(*s, kMaxKeptString));
-      } else if ((v->is_object() || v->is_array()) && json::serialize(*v).size() > kMaxKeptJson) {
-        continue;
-      } else {
-        r.fields[key] = *v;
-      }
-    }
-  }
-  if (http_status < 200 || http_status > 299) {
-    r.error_code = "http_error";
-    r.error = "HTTP " + std::to_string(http_status);
-    return r;
-  }
-  if (ec) {
-    r.error_code = "invalid_response";
-    r.error = "the response is not JSON";
-    return r;
-  }
-  r.ok = true;
-  return r;
-}
-
-ToolResult ResultFromError(std::string_view tool, const Status& status, int64_t elapsed_ms) {
-  ToolResult r;
-  r.tool = std::string(tool);
-  r.elapsed_ms = elapsed_ms;
-  r.error_code = std::string(StatusCodeName(status.code()));
-  r.error = status.message();
-  return r;
 }
 
 }  // namespace lingxi::flows
