@@ -94,4 +94,10 @@ auto ReadOnWorkers(ApiContext* ctx, Query query) {
     co_return std::move(*e);                                                          \
   ::lingxi::domain::User user_var = std::get<::lingxi::domain::User>(std::move(user_var##_auth))
 
+// In a coroutine: authenticates an admin, or co_returns 401 (no session) / 403 with `why`.
+#define LINGXI_ADMIN_OR_RETURN(user_var, ctx, req, why)                                           \
+  LINGXI_AUTH_OR_RETURN(user_var, ctx, req);                                                      \
+  if (user_var.role != ::lingxi::domain::Role::kAdmin)                                            \
+  co_return ::lingxi::api::ErrorResponse(::lingxi::PermissionDenied(why))
+
 }  // namespace lingxi::api

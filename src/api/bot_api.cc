@@ -18,8 +18,7 @@ using server::HttpResponse;
 namespace {
 
 asio::awaitable<HttpResponse> Trace(ApiContext* ctx, HttpRequest req) {
-  LINGXI_AUTH_OR_RETURN(user, ctx, req);
-  if (user.role != domain::Role::kAdmin) co_return ErrorResponse(PermissionDenied("only admins can see bot traces"));
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can see bot traces");
   auto id = ParseId(req.params["id"], "message id");
   if (!id.ok()) co_return ErrorResponse(id.status());
   const domain::Id account = user.account_id, message = *id;
@@ -33,8 +32,7 @@ asio::awaitable<HttpResponse> Trace(ApiContext* ctx, HttpRequest req) {
 }
 
 asio::awaitable<HttpResponse> Usage(ApiContext* ctx, HttpRequest req) {
-  LINGXI_AUTH_OR_RETURN(user, ctx, req);
-  if (user.role != domain::Role::kAdmin) co_return ErrorResponse(PermissionDenied("only admins can see LLM usage"));
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can see LLM usage");
   domain::Id conversation = 0;
   int64_t since = 0;
   if (const auto* c = req.Query("conversation_id")) {

@@ -35,8 +35,7 @@ asio::awaitable<HttpResponse> List(ApiContext* ctx, HttpRequest req) {
 }
 
 asio::awaitable<HttpResponse> Create(ApiContext* ctx, HttpRequest req) {
-  LINGXI_AUTH_OR_RETURN(user, ctx, req);
-  if (user.role != domain::Role::kAdmin) co_return ErrorResponse(PermissionDenied("only admins can change canned replies"));
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can change canned replies");
   auto parsed = ParseJsonObject(req);
   if (auto* err = std::get_if<HttpResponse>(&parsed)) co_return std::move(*err);
   const auto& body = std::get<json::object>(parsed);
@@ -73,8 +72,7 @@ asio::awaitable<HttpResponse> Create(ApiContext* ctx, HttpRequest req) {
 }
 
 asio::awaitable<HttpResponse> Delete(ApiContext* ctx, HttpRequest req) {
-  LINGXI_AUTH_OR_RETURN(user, ctx, req);
-  if (user.role != domain::Role::kAdmin) co_return ErrorResponse(PermissionDenied("only admins can change canned replies"));
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can change canned replies");
   auto id = ParseId(req.params["id"], "canned reply id");
   if (!id.ok()) co_return ErrorResponse(id.status());
   store::Store* store = ctx->store;

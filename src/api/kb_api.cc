@@ -77,8 +77,7 @@ asio::awaitable<HttpResponse> GetOne(ApiContext* ctx, HttpRequest req) {
 
 // Create (id == 0), update (id > 0, body present) or delete (id > 0, del).
 asio::awaitable<HttpResponse> Mutate(ApiContext* ctx, HttpRequest req, bool create, bool del) {
-  LINGXI_AUTH_OR_RETURN(user, ctx, req);
-  if (user.role != domain::Role::kAdmin) co_return ErrorResponse(PermissionDenied("only admins can change the knowledge base"));
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can change the knowledge base");
   domain::Id article_id = 0;
   if (!create) {
     auto id = ParseId(req.params["id"], "article id");
@@ -130,8 +129,7 @@ asio::awaitable<HttpResponse> Mutate(ApiContext* ctx, HttpRequest req, bool crea
 // Imports articles from an uploaded Markdown article or CSV file (the request body limit
 // applies). All or nothing: a parse error imports nothing and is a 422 naming the line/row.
 asio::awaitable<HttpResponse> Import(ApiContext* ctx, HttpRequest req) {
-  LINGXI_AUTH_OR_RETURN(user, ctx, req);
-  if (user.role != domain::Role::kAdmin) co_return ErrorResponse(PermissionDenied("only admins can change the knowledge base"));
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can change the knowledge base");
   auto parsed = ParseJsonObject(req);
   if (auto* err = std::get_if<HttpResponse>(&parsed)) co_return std::move(*err);
   const auto& body = std::get<json::object>(parsed);

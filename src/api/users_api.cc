@@ -49,8 +49,7 @@ Result<std::optional<std::string>> OptName(const json::object& o) {
 }
 
 asio::awaitable<HttpResponse> List(ApiContext* ctx, HttpRequest req) {
-  LINGXI_AUTH_OR_RETURN(user, ctx, req);
-  if (user.role != domain::Role::kAdmin) co_return ErrorResponse(PermissionDenied("only admins can manage agents"));
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can manage agents");
   const domain::Id account = user.account_id;
   auto job1 = [account](store::ReadTx& tx) { return tx.ListUsers(account); };
   auto list = co_await ReadOnWorkers(ctx, std::move(job1));
@@ -62,8 +61,7 @@ asio::awaitable<HttpResponse> List(ApiContext* ctx, HttpRequest req) {
 
 // Admin: the account's inboxes with the public widget token for the embed snippet.
 asio::awaitable<HttpResponse> Inboxes(ApiContext* ctx, HttpRequest req) {
-  LINGXI_AUTH_OR_RETURN(user, ctx, req);
-  if (user.role != domain::Role::kAdmin) co_return ErrorResponse(PermissionDenied("only admins can see inbox settings"));
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can see inbox settings");
   const domain::Id account = user.account_id;
   auto job5 = [account](store::ReadTx& tx) { return tx.ListInboxes(account); };
   auto list = co_await ReadOnWorkers(ctx, std::move(job5));
@@ -92,8 +90,7 @@ asio::awaitable<HttpResponse> Directory(ApiContext* ctx, HttpRequest req) {
 }
 
 asio::awaitable<HttpResponse> Create(ApiContext* ctx, HttpRequest req) {
-  LINGXI_AUTH_OR_RETURN(user, ctx, req);
-  if (user.role != domain::Role::kAdmin) co_return ErrorResponse(PermissionDenied("only admins can manage agents"));
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can manage agents");
   auto parsed = ParseJsonObject(req);
   if (auto* err = std::get_if<HttpResponse>(&parsed)) co_return std::move(*err);
   const auto& body = std::get<json::object>(parsed);
@@ -135,8 +132,7 @@ asio::awaitable<HttpResponse> Create(ApiContext* ctx, HttpRequest req) {
 }
 
 asio::awaitable<HttpResponse> Update(ApiContext* ctx, HttpRequest req) {
-  LINGXI_AUTH_OR_RETURN(user, ctx, req);
-  if (user.role != domain::Role::kAdmin) co_return ErrorResponse(PermissionDenied("only admins can manage agents"));
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can manage agents");
   auto id = ParseId(req.params["id"], "user id");
   if (!id.ok()) co_return ErrorResponse(id.status());
   auto parsed = ParseJsonObject(req);
