@@ -4,6 +4,9 @@
 //   GET  /demo-shop/api/shipments/{order_no}[?customer_id=...]  tracking (403 if customer_id mismatches)
 //   GET  /demo-shop/api/subscriptions?customer_id=...
 //   POST /demo-shop/api/claims {"order_no","customer_id","reason":"not_received"|"damaged"|"wrong_item","details"?}
+//   GET  /demo-shop/api/session?customer_id=...  what the shop's own back-end gives its signed-in
+//        customer's page: {"external_id","identifier_hash"} for the chat widget, signed with the
+//        demo inbox's identity secret (read at each request, so a rotated secret works at once)
 // Every response carries "sample_data": true; errors are {"error":{"code","message"}}.
 // Times in the data are relative ("hours_ago", "expires_in_days") and made absolute at load,
 // so the demo stays current. Thread-safety: DemoShop is safe for concurrent use (claims are
@@ -37,6 +40,8 @@ class DemoShop {
   Result<boost::json::object> ListSubscriptions(const std::string& customer_id) const;
   // Opens a claim (or returns the open claim of the same order: *created = false).
   Result<boost::json::object> CreateClaim(const boost::json::object& body, bool* created);
+  // Whether the sample data has orders or subscriptions of this customer.
+  bool KnowsCustomer(const std::string& customer_id) const;
 
  private:
   Status CheckOwner(const std::string& order_no, const std::string& customer_id, bool required) const;
@@ -50,7 +55,12 @@ class DemoShop {
   int next_claim_ = 1;                                          // guarded by mu_
 };
 
-// Loads the shop from `shop_dir` and registers its routes. Errors from DemoShop::Load.
-Status RegisterDemoShopRoutes(server::Router& router, const std::string& shop_dir);
+struct ApiContext;
+
+// Loads the shop from `shop_dir` and registers its routes; the session route signs customer ids
+// with the identity secret of the inbox whose widget token is `widget_token` (looked up through
+// `ctx`; without a ctx there is no session route). Errors from DemoShop::Load.
+Status RegisterDemoShopRoutes(server::Router& router, const std::string& shop_dir, ApiContext* ctx = nullptr,
+                              std::string widget_token = "");
 
 }  // namespace lingxi::api

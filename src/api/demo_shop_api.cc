@@ -5,10 +5,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/api.h"
 #include "api/demo_shop.h"
 #include "api/http_status.h"
 #include "api/request_utils.h"
 #include "core/clock.h"
+#include "core/crypto.h"
 #include "core/utf8.h"
 
 namespace lingxi::api {
@@ -103,7 +105,29 @@ asio::awaitable<HttpResponse> CreateClaimRoute(std::shared_ptr<DemoShop> shop, H
   co_return Reply(r, created ? 201 : 200);
 }
 
+// Stands in for the shop's own back-end signing its signed-in customer for the chat widget
+// (identity verification): the secret never reaches the browser, only the HMAC does.
+asio::awaitable<HttpResponse> SessionRoute(std::shared_ptr<DemoShop> shop, ApiContext* ctx, std::string widget_token,
+                                           HttpRequest req) {
+  const std::string customer = QueryOr(req, "customer_id");
+  if (customer.empty()) co_return ErrorResponse(InvalidArgument("customer_id is required"));
+  if (!shop->KnowsCustomer(customer)) co_return ErrorResponse(NotFound("no such sample customer"));
+  auto job = [widget_token](store::ReadTx& tx) { return tx.FindInboxByWidgetToken(widget_token); };
+  auto inbox = co_await ReadOnWorkers(ctx, std::move(job));
+  if (!inbox.ok()) co_return ErrorResponse(inbox.status());
+  co_return JsonResponse(200, WithSample(json::object{
+      {"external_id", customer}, {"identifier_hash", HmacSha256Hex(inbox->identity_secret, customer)}}));
+}
+
 }  // namespace
+
+bool DemoShop::KnowsCustomer(const std::string& customer_id) const {
+  if (subscriptions_.count(customer_id)) return true;
+  for (const auto& [no, o] : orders_)
+    if (const json::value* c = o.if_contains("customer_id"); c && c->is_string() && c->get_string() == customer_id)
+      return true;
+  return false;
+}
 
 Result<std::shared_ptr<DemoShop>> DemoShop::Load(const std::string& dir, int64_t now_ms) {
   auto shop = std::make_shared<DemoShop>();
@@ -214,7 +238,8 @@ Result<json::object> DemoShop::CreateClaim(const json::object& body, bool* creat
   return claim;
 }
 
-Status RegisterDemoShopRoutes(server::Router& router, const std::string& shop_dir) {
+Status RegisterDemoShopRoutes(server::Router& router, const std::string& shop_dir, ApiContext* ctx,
+                              std::string widget_token) {
   LINGXI_ASSIGN_OR_RETURN(std::shared_ptr<DemoShop> shop, DemoShop::Load(shop_dir, NowMillis()));
   router.Add("GET", "/demo-shop/api/orders/{order_no}", [shop](HttpRequest r) { return GetOrderRoute(shop, std::move(r)); });
   router.Add("GET", "/demo-shop/api/shipments/{order_no}",
@@ -222,6 +247,11 @@ Status RegisterDemoShopRoutes(server::Router& router, const std::string& shop_di
   router.Add("GET", "/demo-shop/api/subscriptions",
              [shop](HttpRequest r) { return ListSubscriptionsRoute(shop, std::move(r)); });
   router.Add("POST", "/demo-shop/api/claims", [shop](HttpRequest r) { return CreateClaimRoute(shop, std::move(r)); });
+  if (ctx) {
+    router.Add("GET", "/demo-shop/api/session", [shop, ctx, widget_token](HttpRequest r) {
+      return SessionRoute(shop, ctx, widget_token, std::move(r));
+    });
+  }
   return Status::Ok();
 }
 

@@ -1,6 +1,7 @@
 // Agent management (admins only, enforced here):
 //   GET /api/v1/users, POST /api/v1/users, PUT /api/v1/users/{id}
-// and GET /api/v1/inboxes (widget tokens for the embed snippet); for any agent,
+// GET /api/v1/inboxes (widget tokens and identity secrets for the embed snippet),
+// POST /api/v1/inboxes/{id}/identity_secret (rotate); for any agent,
 // GET /api/v1/agents (active colleagues, for transfers).
 #include <boost/json.hpp>
 
@@ -12,6 +13,7 @@
 #include "api/request_utils.h"
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/log.h"
 #include "core/utf8.h"
 #include "server/blocking.h"
 
@@ -69,9 +71,27 @@ asio::awaitable<HttpResponse> Inboxes(ApiContext* ctx, HttpRequest req) {
   json::array arr;
   for (const auto& i : *list) {
     arr.push_back(json::object{{"id", i.id}, {"name", i.name}, {"channel", i.channel}, {"widget_token", i.widget_token},
-                               {"created_at", FormatTimestamp(i.created_at)}});
+                               {"identity_secret", i.identity_secret}, {"created_at", FormatTimestamp(i.created_at)}});
   }
   co_return JsonResponse(200, json::object{{"inboxes", std::move(arr)}});
+}
+
+// Admins: replaces the inbox's identity-verification secret with a new random one. Hashes made
+// with the old secret stop working at once (conversations already started keep their tokens).
+asio::awaitable<HttpResponse> RotateIdentitySecret(ApiContext* ctx, HttpRequest req) {
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can change inbox settings");
+  auto id = ParseId(req.params["id"], "inbox id");
+  if (!id.ok()) co_return ErrorResponse(id.status());
+  const domain::Id account = user.account_id, inbox = *id;
+  std::string secret = RandomHex(32);
+  store::Store* store = ctx->store;
+  auto job = [store, account, inbox, secret]() {
+    return store->WriteSync([&](store::WriteTx& tx) { return tx.SetInboxIdentitySecret(account, inbox, secret); });
+  };
+  Status s = co_await server::RunBlocking(*ctx->workers, std::move(job));
+  if (!s.ok()) co_return ErrorResponse(s);
+  LOG_INFO("inbox {} identity secret rotated by user {}", inbox, user.id);
+  co_return JsonResponse(200, json::object{{"id", inbox}, {"identity_secret", secret}});
 }
 
 // Any agent: the active colleagues a conversation can be transferred to (no emails).
@@ -189,6 +209,8 @@ void RegisterUserRoutes(server::Router& router, ApiContext* ctx) {
   router.Add("GET", "/api/v1/users", [ctx](HttpRequest r) { return List(ctx, std::move(r)); });
   router.Add("POST", "/api/v1/users", [ctx](HttpRequest r) { return Create(ctx, std::move(r)); });
   router.Add("GET", "/api/v1/inboxes", [ctx](HttpRequest r) { return Inboxes(ctx, std::move(r)); });
+  router.Add("POST", "/api/v1/inboxes/{id}/identity_secret",
+             [ctx](HttpRequest r) { return RotateIdentitySecret(ctx, std::move(r)); });
   router.Add("GET", "/api/v1/agents", [ctx](HttpRequest r) { return Directory(ctx, std::move(r)); });
   router.Add("PUT", "/api/v1/users/{id}", [ctx](HttpRequest r) { return Update(ctx, std::move(r)); });
 }

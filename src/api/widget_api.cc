@@ -51,11 +51,13 @@ asio::awaitable<HttpResponse> Create(ApiContext* ctx, HttpRequest req) {
     auto ext = OptString(co, "external_id", 200);
     auto name = OptString(co, "name", 200);
     auto email = OptString(co, "email", 320);
-    for (const auto* r : {&ext, &name, &email})
+    auto hash = OptString(co, "identifier_hash", 128);
+    for (const auto* r : {&ext, &name, &email, &hash})
       if (!r->ok()) co_return ErrorResponse(r->status());
     contact.external_id = ext->value_or("");
     contact.name = name->value_or("");
     contact.email = email->value_or("");
+    contact.identifier_hash = hash->value_or("");
   }
   auto* svc = ctx->conversations;
   auto job1 = [svc, t = *token, contact]() { return svc->StartWidgetConversation(t, contact); };

@@ -154,7 +154,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   api::RegisterRoutes(router, &ctx);
   const std::filesystem::path demo_dir = std::filesystem::path(flags.demo_kb_dir).parent_path();
   if (config.demo) {
-    if (Status s = api::RegisterDemoShopRoutes(router, (demo_dir / "shop").string()); !s.ok()) {
+    if (Status s = api::RegisterDemoShopRoutes(router, (demo_dir / "shop").string(), &ctx, "demo"); !s.ok()) {
       LOG_ERROR("demo shop: {}", s.ToString());
       return 1;
     }

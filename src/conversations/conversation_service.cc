@@ -1,5 +1,6 @@
 #include "conversations/conversation_service.h"
 
+#include <cctype>
 #include <deque>
 #include <mutex>
 #include <unordered_map>
@@ -89,7 +90,7 @@ Status ConversationService::ValidateContent(std::string& content) const {
 
 Result<StartResult> ConversationService::StartWidgetConversation(const std::string& inbox_token,
                                                                  const ContactInput& in) {
-  if (in.external_id.size() > 200 || in.name.size() > 200 || in.email.size() > 320)
+  if (in.external_id.size() > 200 || in.name.size() > 200 || in.email.size() > 320 || in.identifier_hash.size() > 128)
     return InvalidArgument("contact field too long");
   for (const auto* f : {&in.external_id, &in.name, &in.email})
     if (!IsValidUtf8(*f)) return InvalidArgument("contact fields must be valid UTF-8");
@@ -101,6 +102,19 @@ Result<StartResult> ConversationService::StartWidgetConversation(const std::stri
     LINGXI_ASSIGN_OR_RETURN(inbox, tx.FindInboxByWidgetToken(inbox_token));
     return Status::Ok();
   }));
+  // A page may claim to be any customer; only the business's back-end, which holds the inbox's
+  // secret, can vouch for one. Without this, anyone could open a chat as "cust-1001" and have
+  // the bot's tools read that customer's orders.
+  if (!in.external_id.empty()) {
+    if (in.identifier_hash.empty())
+      return Unauthenticated("contact.external_id needs contact.identifier_hash: the hex HMAC-SHA256 of the "
+                             "external_id under the inbox's identity secret, computed by your server");
+    std::string hash = in.identifier_hash;
+    for (char& ch : hash) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (inbox.identity_secret.empty() ||
+        !ConstantTimeEquals(hash, HmacSha256Hex(inbox.identity_secret, in.external_id)))
+      return Unauthenticated("contact.identifier_hash does not match contact.external_id");
+  }
 
   StartResult out;
   const int64_t now = NowMillis();

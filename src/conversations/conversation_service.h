@@ -35,6 +35,9 @@ struct ContactInput {
   std::string external_id;  // the business's own id for this customer, optional
   std::string name;
   std::string email;
+  // Identity verification: lowercase hex HMAC-SHA256(inbox identity secret, external_id),
+  // computed by the business's back-end. Required whenever external_id is given.
+  std::string identifier_hash;
 };
 
 struct StartResult {

@@ -56,21 +56,46 @@ bool VerifyPassword(std::string_view password, const std::string& hash) {
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return std::string(hex);
-}
+namespace {
 
-std::string HmacSha256(std::string_view key, std::string_view data) {
+void HmacSha256Raw(std::string_view key, std::string_view data, unsigned char (&mac)[crypto_auth_hmacsha256_BYTES]) {
   crypto_auth_hmacsha256_state st;
   crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
   crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_final(&st, mac);
+}
+
+std::string Hex(const unsigned char* bytes, size_t n) {
+  std::string hex(n * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), bytes, n);
+  hex.pop_back();
+  return hex;
+}
+
+}  // namespace
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  return Hex(digest, sizeof digest);
+}
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  HmacSha256Raw(key, data, mac);
   return Base64UrlEncode(std::string_view(reinterpret_cast<char*>(mac), sizeof mac));
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  HmacSha256Raw(key, data, mac);
+  return Hex(mac, sizeof mac);
+}
+
+std::string RandomHex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  randombytes_buf(raw.data(), raw.size());
+  return Hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

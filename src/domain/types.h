@@ -48,6 +48,10 @@ struct Inbox {
   std::string channel;       // "webchat", later "email", "telegram", ...
   std::string widget_token;  // public token embedded in the widget snippet
   int64_t created_at = 0;
+  // Secret the business's back-end signs customer ids with (identity verification): a widget
+  // conversation may claim `contact.external_id` only with HMAC-SHA256(secret, external_id).
+  // Never shown to customers. Generated when the inbox is created when left empty.
+  std::string identity_secret;
 };
 
 struct Contact {

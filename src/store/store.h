@@ -148,7 +148,10 @@ class WriteTx : public ReadTx {
   virtual Status DeleteExpiredSessions(int64_t now_millis) = 0;
   // Logs a user out everywhere (deactivation, password reset). Idempotent.
   virtual Status DeleteUserSessions(Id account_id, Id user_id) = 0;
+  // An empty `identity_secret` gets a random one (32 bytes, hex).
   virtual Result<Id> InsertInbox(const domain::Inbox& i) = 0;
+  // Replaces the inbox's identity-verification secret (rotation); at least 16 characters.
+  virtual Status SetInboxIdentitySecret(Id account_id, Id inbox_id, std::string_view secret) = 0;
   virtual Result<Id> InsertContact(const domain::Contact& c) = 0;
   virtual Status UpdateContact(const domain::Contact& c) = 0;  // name, email
   virtual Result<Id> InsertIdentity(const domain::Identity& i) = 0;

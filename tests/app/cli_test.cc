@@ -55,7 +55,7 @@ TEST_F(Cli, EveryCommandHasHelp) {
 TEST_F(Cli, MigrateCreatesTheSchema) {
   Outcome r = Exec("migrate" + Data());
   EXPECT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("schema version 4"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("schema version 5"), std::string::npos) << r.out;
   EXPECT_TRUE(fs::exists(dir_ / "lingxi.db"));
 }
 

@@ -42,6 +42,7 @@ Result<TurnResult> Await(const std::function<void(ConversationService::TurnCallb
 
 class ConversationServiceTest : public ::testing::Test {
  protected:
+  static constexpr const char* kSecret = "inbox-identity-secret-for-tests";
   void SetUp() override {
     ASSERT_TRUE(InitCrypto().ok());
     dir_ = fs::temp_directory_path() / ("lingxi_conv_test_" + RandomToken(6));
@@ -49,7 +50,7 @@ class ConversationServiceTest : public ::testing::Test {
     Open();
     ASSERT_TRUE(store_->WriteSync([&](store::WriteTx& tx) -> Status {
       LINGXI_ASSIGN_OR_RETURN(account_, tx.InsertAccount({0, "shop", 0}));
-      LINGXI_ASSIGN_OR_RETURN(inbox_, tx.InsertInbox({0, account_, "web", "webchat", "tok", 0}));
+      LINGXI_ASSIGN_OR_RETURN(inbox_, tx.InsertInbox({0, account_, "web", "webchat", "tok", 0, kSecret}));
       domain::User u;
       u.account_id = account_;
       u.email = "a@shop";
@@ -93,7 +94,8 @@ class ConversationServiceTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
   StartResult Start(const std::string& external_id = "") {
-    auto r = service_->StartWidgetConversation("tok", ContactInput{external_id, "Li", ""});
+    const std::string hash = external_id.empty() ? "" : HmacSha256Hex(kSecret, external_id);
+    auto r = service_->StartWidgetConversation("tok", ContactInput{external_id, "Li", "", hash});
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return *r;
   }
@@ -196,6 +198,16 @@ TEST_F(ConversationServiceTest, ExternalIdReusesTheContact) {
   EXPECT_EQ(a.contact.id, b.contact.id);
   EXPECT_NE(a.conversation.id, b.conversation.id);
   EXPECT_NE(Start().contact.id, Start().contact.id) << "anonymous visitors are separate contacts";
+}
+
+TEST_F(ConversationServiceTest, ExternalIdNeedsTheBusinesssSignature) {
+  auto no_hash = service_->StartWidgetConversation("tok", ContactInput{"cust-42", "Li", "", ""});
+  EXPECT_EQ(no_hash.status().code(), StatusCode::kUnauthenticated);
+  auto other = service_->StartWidgetConversation("tok", ContactInput{"cust-42", "", "", HmacSha256Hex(kSecret, "cust-43")});
+  EXPECT_EQ(other.status().code(), StatusCode::kUnauthenticated);
+  auto other_key = service_->StartWidgetConversation("tok", ContactInput{"cust-42", "", "", HmacSha256Hex("x", "cust-42")});
+  EXPECT_EQ(other_key.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_TRUE(service_->StartWidgetConversation("tok", ContactInput{"cust-42", "", "", HmacSha256Hex(kSecret, "cust-42")}).ok());
 }
 
 TEST_F(ConversationServiceTest, ContextSurvivesARestart) {

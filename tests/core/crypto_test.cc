@@ -40,5 +40,18 @@ TEST_F(CryptoTest, HmacDependsOnKeyAndData) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+// The RFC 4231-style known answer businesses reproduce with hmac.new(...).hexdigest().
+TEST_F(CryptoTest, HmacHexMatchesTheStandardKnownAnswer) {
+  EXPECT_EQ(HmacSha256Hex("key", "The quick brown fox jumps over the lazy dog"),
+            "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
+}
+
+TEST_F(CryptoTest, RandomHexHasTheRequestedLengthAndDiffers) {
+  const std::string a = RandomHex(32), b = RandomHex(32);
+  EXPECT_EQ(a.size(), 64u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lingxi

@@ -98,6 +98,8 @@ test('agent sees the handoff live, claims and replies; customer sees it live', a
   await row.waitFor({ timeout: WAIT });  // appeared without a reload
   await row.click();
   await agent.getByText('Handoff summary').waitFor({ timeout: WAIT });
+  // The demo page's customer was signed by the shop's back-end: verified as sample customer cust-1001.
+  await agent.locator('aside.sidebar li', { hasText: 'webchat: cust-1001' }).waitFor({ timeout: WAIT });
   await agent.getByRole('button', { name: 'Claim' }).click();
   await customer.locator('[data-status="assigned"]').waitFor({ timeout: WAIT });
   // Canned replies: "/" plus part of a shortcut opens the list; Enter inserts.
@@ -176,6 +178,11 @@ test('admin creates an agent, who logs in without admin pages; deactivation logs
   await agent.getByRole('tab', { name: 'Inbox settings' }).click();
   assert.equal(await agent.getByTestId('widget-snippet').innerText(),
     `<script src="${server.base}/widget.js" data-inbox="demo" async></script>`);
+  // The identity secret is hidden until asked for, then it is the one the API reports.
+  assert.doesNotMatch(await agent.getByTestId('identity-secret').innerText(), /[0-9a-f]{64}/);
+  await agent.getByRole('button', { name: 'Show secret' }).click();
+  const secret = await agent.getByTestId('identity-secret').innerText();
+  assert.match(secret, /^[0-9a-f]{64}$/);
   await shot(agent, 'console-inbox-settings');
   await agent.getByRole('tab', { name: 'Agents' }).click();
 

@@ -10,6 +10,8 @@
 
 #include "harness.h"
 
+#include "core/crypto.h"
+
 namespace lingxi::it {
 
 namespace asio = boost::asio;
@@ -104,6 +106,24 @@ std::string WidgetPath(int64_t id, const std::string& suffix) {
 WidgetSession StartConversation(uint16_t port, const std::string& inbox_token) {
   auto r = Http(port, "POST", "/api/v1/widget/conversations", json::object{{"inbox_token", inbox_token}});
   if (r.status != 201) Fail("create conversation: " + std::to_string(r.status) + " " + r.body);
+  return WidgetSession{Int(At(r.json, "conversation_id")), Str(At(r.json, "token"))};
+}
+
+std::string DemoIdentitySecret(uint16_t port) {
+  auto r = Http(port, "GET", "/api/v1/inboxes", "", Login(port));
+  if (r.status != 200) Fail("list inboxes: " + std::to_string(r.status) + " " + r.body);
+  for (const auto& i : At(r.json, "inboxes").as_array())
+    if (Str(At(i, "widget_token")) == "demo") return Str(At(i, "identity_secret"));
+  Fail("no demo inbox");
+}
+
+WidgetSession StartAsCustomer(uint16_t port, const std::string& external_id, const std::string& name) {
+  if (!InitCrypto().ok()) Fail("libsodium");
+  json::object contact{{"external_id", external_id},
+                       {"identifier_hash", HmacSha256Hex(DemoIdentitySecret(port), external_id)}};
+  if (!name.empty()) contact["name"] = name;
+  auto r = Http(port, "POST", "/api/v1/widget/conversations", json::object{{"inbox_token", "demo"}, {"contact", contact}});
+  if (r.status != 201) Fail("create conversation as " + external_id + ": " + std::to_string(r.status) + " " + r.body);
   return WidgetSession{Int(At(r.json, "conversation_id")), Str(At(r.json, "token"))};
 }
 

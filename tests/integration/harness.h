@@ -109,6 +109,11 @@ struct WidgetSession {
   std::string token;
 };
 WidgetSession StartConversation(uint16_t port, const std::string& inbox_token = "demo");
+// The demo inbox's identity secret, read as its admin through GET /api/v1/inboxes.
+std::string DemoIdentitySecret(uint16_t port);
+// A conversation as the business's verified customer `external_id` on the demo inbox (the hash
+// computed the way a business's back-end would, from the secret above).
+WidgetSession StartAsCustomer(uint16_t port, const std::string& external_id, const std::string& name = "");
 HttpResult CustomerSay(uint16_t port, const WidgetSession& s, const std::string& content);
 json::array CustomerMessages(uint16_t port, const WidgetSession& s);
 std::string Login(uint16_t port, const std::string& email = "agent@demo.lingxi", const std::string& password = "demo");

@@ -65,12 +65,7 @@ class LlmAgent : public SharedServerTest {
     return all;
   }
 
-  static WidgetSession StartAs(const std::string& external_id) {
-    json::object body{{"inbox_token", "demo"}, {"contact", json::object{{"external_id", external_id}, {"name", "Li Lei"}}}};
-    auto r = Http(port(), "POST", "/api/v1/widget/conversations", body);
-    EXPECT_EQ(r.status, 201) << r.body;
-    return WidgetSession{Int(At(r.json, "conversation_id")), Str(At(r.json, "token"))};
-  }
+  static WidgetSession StartAs(const std::string& external_id) { return StartAsCustomer(port(), external_id, "Li Lei"); }
 
   // Customer turn over HTTP; returns when the (asynchronous) reply is committed.
   static HttpResult Say(const WidgetSession& s, const std::string& text, std::chrono::milliseconds timeout = 20s) {

@@ -5,6 +5,8 @@
 
 #include "harness.h"
 
+#include "core/crypto.h"
+
 namespace lingxi::it {
 namespace {
 
@@ -103,15 +105,8 @@ TEST_F(WidgetFlow, HandoffEndpointQueuesTheConversation) {
 // The demo playbook "delivered but not received" runs with the embedded engine alone: it asks
 // for the order number, calls the demo shop's tools for THIS customer, explains the likely
 // cause, and keeps the tool calls and the trace for agents and admins.
-WidgetSession StartAs(uint16_t port, const std::string& external_id) {
-  auto created = Http(port, "POST", "/api/v1/widget/conversations",
-                      json::object{{"inbox_token", "demo"}, {"contact", {{"external_id", external_id}}}});
-  EXPECT_EQ(created.status, 201) << created.body;
-  return {Int(At(created.json, "conversation_id")), Str(At(created.json, "token"))};
-}
-
 TEST_F(WidgetFlow, DeliveredButNotReceivedIsDiagnosedWithTheShopsTools) {
-  auto s = StartAs(port(), "cust-1001");
+  auto s = StartAsCustomer(port(), "cust-1001");
   auto first = CustomerSay(port(), s, "我的包裹显示已签收但我没收到");
   ASSERT_EQ(first.status, 201) << first.body;
   ASSERT_EQ(Len(At(first.json, "replies")), 1u) << first.body;
@@ -139,13 +134,68 @@ TEST_F(WidgetFlow, DeliveredButNotReceivedIsDiagnosedWithTheShopsTools) {
   EXPECT_EQ(Len(At(At(trace.json, "trace"), "tool_calls")), 2u);
 
   // Another customer cannot learn about this order: the shop refuses, no pickup code leaks.
-  auto other = StartAs(port(), "cust-1002");
+  auto other = StartAsCustomer(port(), "cust-1002");
   auto probe = CustomerSay(port(), other, "my order LX20240001 says delivered but I never got it");
   ASSERT_EQ(probe.status, 201) << probe.body;
   ASSERT_EQ(Len(At(probe.json, "replies")), 1u) << probe.body;
   const auto& refused = At(At(probe.json, "replies"), 0);
   EXPECT_EQ(Str(At(refused, "content")).find("6-2-3018"), std::string::npos) << Str(At(refused, "content"));
   EXPECT_FALSE(At(At(At(At(refused, "meta"), "tools"), 0), "ok").as_bool());
+}
+
+// Identity verification: a page can claim to be any customer, so only the business's back-end
+// (holding the inbox's secret) can vouch for one. Otherwise anyone could chat as "cust-1001"
+// and have the bot's tools read that customer's orders.
+TEST_F(WidgetFlow, ClaimingACustomerIdNeedsTheBusinesssSignature) {
+  auto start = [&](json::object contact) {
+    return Http(port(), "POST", "/api/v1/widget/conversations",
+                json::object{{"inbox_token", "demo"}, {"contact", std::move(contact)}});
+  };
+  auto unsigned_claim = start({{"external_id", "cust-1001"}});
+  EXPECT_EQ(unsigned_claim.status, 401) << unsigned_claim.body;
+  EXPECT_NE(unsigned_claim.body.find("identifier_hash"), std::string::npos) << unsigned_claim.body;
+  const std::string secret = DemoIdentitySecret(port());
+  ASSERT_EQ(secret.size(), 64u);
+  auto wrong = start({{"external_id", "cust-1001"}, {"identifier_hash", HmacSha256Hex(secret, "cust-1002")}});
+  EXPECT_EQ(wrong.status, 401) << wrong.body;
+  auto junk = start({{"external_id", "cust-1001"}, {"identifier_hash", 42}});
+  EXPECT_EQ(junk.status, 422) << junk.body;
+  auto anonymous = start({{"name", "Visitor"}});
+  EXPECT_EQ(anonymous.status, 201) << anonymous.body;
+
+  // The demo shop's back-end signs its customer; the hash is accepted in upper case too.
+  auto session = Http(port(), "GET", "/demo-shop/api/session?customer_id=cust-1001");
+  ASSERT_EQ(session.status, 200) << session.body;
+  std::string hash = Str(At(session.json, "identifier_hash"));
+  EXPECT_EQ(hash, HmacSha256Hex(secret, "cust-1001"));
+  std::string upper = hash;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto ok1 = start({{"external_id", "cust-1001"}, {"identifier_hash", upper}});
+  ASSERT_EQ(ok1.status, 201) << ok1.body;
+  auto ok2 = start({{"external_id", "cust-1001"}, {"identifier_hash", hash}});
+  ASSERT_EQ(ok2.status, 201) << ok2.body;
+  EXPECT_EQ(Int(At(ok1.json, "contact_id")), Int(At(ok2.json, "contact_id"))) << "one customer, one contact";
+  EXPECT_EQ(Http(port(), "GET", "/demo-shop/api/session?customer_id=cust-9999").status, 404);
+  EXPECT_EQ(Http(port(), "GET", "/demo-shop/api/session").status, 422);
+
+  // Rotation: admins only; the old signature stops working at once, the shop's new one works.
+  const std::string admin = Login(port());
+  auto made = Http(port(), "POST", "/api/v1/users",
+                   json::object{{"email", "rota@demo.lingxi"}, {"password", "agent-pass-1"}, {"role", "agent"}}, admin);
+  ASSERT_EQ(made.status, 201) << made.body;
+  auto inboxes = Http(port(), "GET", "/api/v1/inboxes", "", admin);
+  const int64_t inbox_id = Int(At(At(At(inboxes.json, "inboxes"), 0), "id"));
+  const std::string rotate = "/api/v1/inboxes/" + std::to_string(inbox_id) + "/identity_secret";
+  auto denied = Http(port(), "POST", rotate, "", Login(port(), "rota@demo.lingxi", "agent-pass-1"));
+  EXPECT_EQ(denied.status, 403) << denied.body;
+  EXPECT_EQ(Http(port(), "POST", "/api/v1/inboxes/99999/identity_secret", "", admin).status, 404);
+  auto rotated = Http(port(), "POST", rotate, "", admin);
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  EXPECT_NE(Str(At(rotated.json, "identity_secret")), secret);
+  EXPECT_EQ(DemoIdentitySecret(port()), Str(At(rotated.json, "identity_secret")));
+  EXPECT_EQ(start({{"external_id", "cust-1001"}, {"identifier_hash", hash}}).status, 401) << "old signature";
+  auto resigned = Http(port(), "GET", "/demo-shop/api/session?customer_id=cust-1001");
+  EXPECT_EQ(start({{"external_id", "cust-1001"}, {"identifier_hash", Str(At(resigned.json, "identifier_hash"))}}).status, 201);
 }
 
 // Value of a Prometheus sample line `name{labels} value`, or -1 if absent.

@@ -257,6 +257,26 @@ TEST_F(StoreTest, ArticleRoundTripKeepsNewlinesAndChinese) {
             StatusCode::kNotFound);
 }
 
+TEST_F(StoreTest, InboxesGetAnIdentitySecretThatAdminsCanRotate) {
+  Seed a = MakeTenant("acme");
+  Seed b = MakeTenant("other");
+  auto ia = ReadValue<domain::Inbox>([&](ReadTx& tx) { return tx.GetInbox(a.account, a.inbox); });
+  auto ib = ReadValue<domain::Inbox>([&](ReadTx& tx) { return tx.FindInboxByWidgetToken("other-token"); });
+  ASSERT_TRUE(ia.ok() && ib.ok());
+  EXPECT_EQ(ia->identity_secret.size(), 64u) << "generated when left empty";
+  EXPECT_NE(ia->identity_secret, ib->identity_secret);
+  const std::string fresh = "a-new-secret-of-enough-length";
+  EXPECT_EQ(TryWrite([&](WriteTx& tx) { return tx.SetInboxIdentitySecret(b.account, a.inbox, fresh); }).code(),
+            StatusCode::kNotFound) << "another account's inbox";
+  EXPECT_EQ(TryWrite([&](WriteTx& tx) { return tx.SetInboxIdentitySecret(a.account, a.inbox, "short"); }).code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_TRUE(TryWrite([&](WriteTx& tx) { return tx.SetInboxIdentitySecret(a.account, a.inbox, fresh); }).ok());
+  auto list = ReadValue<std::vector<domain::Inbox>>([&](ReadTx& tx) { return tx.ListInboxes(a.account); });
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].identity_secret, fresh);
+}
+
 TEST_F(StoreTest, UniqueViolationsAreAlreadyExists) {
   Seed s = MakeTenant("acme");
   Seed other = MakeTenant("other");

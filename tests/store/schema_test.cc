@@ -24,7 +24,7 @@ std::string MigrationRows(const std::string& path) {
 }
 
 TEST_F(StoreTest, MigrationsApplyOnFreshFile) {
-  EXPECT_EQ(store_->SchemaVersion(), 4);
+  EXPECT_EQ(store_->SchemaVersion(), 5);
   std::string rows = MigrationRows(path_);
   EXPECT_EQ(rows.rfind("1:", 0), 0u) << rows;
   // Tables exist and are usable.
@@ -36,7 +36,7 @@ TEST_F(StoreTest, ReopenIsNoOp) {
   Seed s = MakeTenant("acme");
   std::string before = MigrationRows(path_);
   Reopen();
-  EXPECT_EQ(store_->SchemaVersion(), 4);
+  EXPECT_EQ(store_->SchemaVersion(), 5);
   EXPECT_EQ(MigrationRows(path_), before);
   auto conv = ReadValue<domain::Conversation>(
       [&](ReadTx& tx) { return tx.GetConversation(s.account, s.conversation); });

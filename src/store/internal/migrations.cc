@@ -189,8 +189,15 @@ CREATE TABLE bot_traces (
 );
 )sql";
 
+// 5: identity verification — each inbox gets a secret the business signs its customer ids with.
+// Existing inboxes get a random one (32 random bytes, hex).
+constexpr const char* kMigration5 = R"sql(
+ALTER TABLE inboxes ADD COLUMN identity_secret TEXT NOT NULL DEFAULT '';
+UPDATE inboxes SET identity_secret = lower(hex(randomblob(32))) WHERE identity_secret = '';
+)sql";
+
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> kAll = {kMigration1, kMigration2, kMigration3, kMigration4};
+  static const std::vector<const char*> kAll = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
   return kAll;
 }
 

@@ -21,7 +21,7 @@ using domain::User;
 const std::string kUserCols =
     "SELECT id, account_id, email, name, role, password_hash, active, created_at FROM users ";
 const std::string kInboxCols =
-    "SELECT id, account_id, name, channel, widget_token, created_at FROM inboxes ";
+    "SELECT id, account_id, name, channel, widget_token, created_at, identity_secret FROM inboxes ";
 const std::string kContactCols = "SELECT id, account_id, name, email, created_at FROM contacts ";
 const std::string kConversationCols =
     "SELECT id, account_id, inbox_id, contact_id, status, assignee_id, handoff_reason, "
@@ -52,7 +52,7 @@ Result<User> ReadUser(const Stmt& s) {
 }
 
 Result<Inbox> ReadInbox(const Stmt& s) {
-  return Inbox{s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5)};
+  return Inbox{s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5), s.Text(6)};
 }
 
 Result<Contact> ReadContact(const Stmt& s) {

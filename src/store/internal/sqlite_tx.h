@@ -58,6 +58,7 @@ class SqliteTx final : public WriteTx {
   Status DeleteExpiredSessions(int64_t now_millis) override;
   Status DeleteUserSessions(Id account_id, Id user_id) override;
   Result<Id> InsertInbox(const domain::Inbox& i) override;
+  Status SetInboxIdentitySecret(Id account_id, Id inbox_id, std::string_view secret) override;
   Result<Id> InsertContact(const domain::Contact& c) override;
   Status UpdateContact(const domain::Contact& c) override;
   Result<Id> InsertIdentity(const domain::Identity& i) override;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/crypto.h"
 #include "core/utf8.h"
 #include "store/internal/sqlite_tx.h"
 #include "store/internal/string_list.h"
@@ -89,11 +90,19 @@ Status SqliteTx::DeleteUserSessions(Id account_id, Id user_id) {
 
 Result<Id> SqliteTx::InsertInbox(const domain::Inbox& i) {
   LINGXI_ASSIGN_OR_RETURN(Stmt stmt, db_.Prepare(
-      "INSERT INTO inboxes(account_id, name, channel, widget_token, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5)"));
+      "INSERT INTO inboxes(account_id, name, channel, widget_token, created_at, identity_secret) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
   stmt.Bind(1, i.account_id).Bind(2, i.name).Bind(3, i.channel).Bind(4, i.widget_token);
-  stmt.Bind(5, OrNow(i.created_at));
+  stmt.Bind(5, OrNow(i.created_at)).Bind(6, i.identity_secret.empty() ? RandomHex(32) : i.identity_secret);
   return InsertReturningId(db_, stmt);
+}
+
+Status SqliteTx::SetInboxIdentitySecret(Id account_id, Id inbox_id, std::string_view secret) {
+  if (secret.size() < 16) return InvalidArgument("an identity secret has at least 16 characters");
+  LINGXI_ASSIGN_OR_RETURN(Stmt stmt, db_.Prepare(
+      "UPDATE inboxes SET identity_secret = ?3 WHERE account_id = ?1 AND id = ?2"));
+  stmt.Bind(1, account_id).Bind(2, inbox_id).Bind(3, secret);
+  return ChangeOne(db_, stmt, "inbox");
 }
 
 Result<Id> SqliteTx::InsertContact(const domain::Contact& c) {

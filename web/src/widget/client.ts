@@ -3,7 +3,9 @@
 // `messages?after=<last id>` and merges by id.
 import { mergeMessages, type Message, type Status } from '../shared/types';
 
-export interface Session { conversationId: number; token: string }
+export interface Session { conversationId: number; token: string; who?: string }
+// Who the customer is on the business's site; external_id needs the server-computed identifier_hash.
+export interface Contact { external_id?: string; identifier_hash?: string; name?: string; email?: string }
 
 export interface ClientEvents {
   onMessages(all: Message[]): void;
@@ -23,16 +25,21 @@ export class ChatClient {
 
   private draft = '';
 
-  // `contact`: who the customer is on the business's site (data-external-id / data-name / data-email).
+  // `contact`: who the customer is on the business's site (data-external-id + data-identifier-hash,
+  // data-name, data-email).
   constructor(private base: string, private inbox: string, private events: ClientEvents,
-              private contact: { external_id?: string; name?: string; email?: string } = {}) {}
+              private contact: Contact = {}) {}
 
   private get storageKey() { return `lingxi:${this.inbox}`; }
 
+  // The stored conversation, unless it belongs to someone else than the page's customer (another
+  // account signed in on a shared browser must not see the previous customer's chat).
   session(): Session | null {
     try {
       const s = JSON.parse(localStorage.getItem(this.storageKey) || 'null');
-      return s && typeof s.token === 'string' && typeof s.conversationId === 'number' ? s : null;
+      if (!s || typeof s.token !== 'string' || typeof s.conversationId !== 'number') return null;
+      if ((s.who || '') !== (this.contact.external_id || '')) return null;
+      return s;
     } catch { return null; }
   }
 
@@ -50,7 +57,7 @@ export class ChatClient {
     const existing = this.session();
     if (existing) return existing;
     const r = await this.api('/api/v1/widget/conversations', { method: 'POST', body: JSON.stringify({ inbox_token: this.inbox, contact: this.contact }) });
-    const s = { conversationId: r.conversation_id, token: r.token };
+    const s = { conversationId: r.conversation_id, token: r.token, who: this.contact.external_id || '' };
     localStorage.setItem(this.storageKey, JSON.stringify(s));
     this.events.onStatus(r.status);
     return s;

@@ -6,13 +6,13 @@ import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { renderText } from '../shared/markdown';
 import type { Message, Status } from '../shared/types';
-import { ChatClient } from './client';
+import { ChatClient, type Contact } from './client';
 import { pickLang, strings, type Strings } from './i18n';
 import { css } from './styles';
 
 interface Props {
   base: string; inbox: string; t: Strings;
-  contact: { external_id?: string; name?: string; email?: string };
+  contact: Contact;
 }
 
 function Bubble({ m, t, vote, onVote }: { m: Message; t: Strings; vote?: 'up' | 'down'; onVote: (r: 'up' | 'down') => void }) {
@@ -177,8 +177,9 @@ function mount() {
   root.appendChild(style);
   const container = document.createElement('div');
   root.appendChild(container);
-  const contact: { external_id?: string; name?: string; email?: string } = {};
+  const contact: Contact = {};
   if (script.dataset.externalId) contact.external_id = script.dataset.externalId;
+  if (script.dataset.identifierHash) contact.identifier_hash = script.dataset.identifierHash;
   if (script.dataset.name) contact.name = script.dataset.name;
   if (script.dataset.email) contact.email = script.dataset.email;
   render(<Widget base={base} inbox={inbox} t={t} contact={contact} />, container);
