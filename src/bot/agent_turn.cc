@@ -254,7 +254,8 @@ struct Assistant::TurnRun : AgentCancel, std::enable_shared_from_this<TurnRun> {
     if (automation && automation->flows) {
       system += "Playbooks (start_playbook ids):\n";
       for (const auto& pb : automation->flows->playbooks().playbooks())
-        system += "- " + pb.id + ": " + pb.title.Get("en") + "\n";
+        if (!turn.customer_id.empty() || !PlaybookNeedsCustomer(*automation, pb))
+          system += "- " + pb.id + ": " + pb.title.Get("en") + "\n";
     }
     messages.push_back(llm::ChatMessage::System(std::move(system)));
     messages.push_back(llm::ChatMessage::System(
@@ -266,6 +267,7 @@ struct Assistant::TurnRun : AgentCancel, std::enable_shared_from_this<TurnRun> {
 
     if (automation && automation->tools) {
       for (const auto& t : automation->tools->tools()) {
+        if (!t.customer_param.empty() && turn.customer_id.empty()) continue;  // anonymous: nothing of theirs to look up
         json::object schema = flows::ModelSchema(t);
         llm::ToolSpec spec;
         spec.name = t.name;
@@ -276,12 +278,15 @@ struct Assistant::TurnRun : AgentCancel, std::enable_shared_from_this<TurnRun> {
     }
     if (automation && automation->flows && !automation->flows->playbooks().playbooks().empty()) {
       json::array ids;
-      for (const auto& pb : automation->flows->playbooks().playbooks()) ids.push_back(json::value(pb.id));
-      json::object params{{"type", "object"},
-                          {"properties", json::object{{"playbook_id", json::object{{"type", "string"}, {"enum", ids}}},
-                                                      {"order_no", json::object{{"type", "string"}}}}},
-                          {"required", json::array{"playbook_id"}}};
-      tools.push_back({kStartPlaybook, "Run a diagnosis playbook for the customer's problem.", json::serialize(params)});
+      for (const auto& pb : automation->flows->playbooks().playbooks())
+        if (!turn.customer_id.empty() || !PlaybookNeedsCustomer(*automation, pb)) ids.push_back(json::value(pb.id));
+      if (!ids.empty()) {
+        json::object params{{"type", "object"},
+                            {"properties", json::object{{"playbook_id", json::object{{"type", "string"}, {"enum", ids}}},
+                                                        {"order_no", json::object{{"type", "string"}}}}},
+                            {"required", json::array{"playbook_id"}}};
+        tools.push_back({kStartPlaybook, "Run a diagnosis playbook for the customer's problem.", json::serialize(params)});
+      }
     }
     json::object hp{{"type", "object"},
                     {"properties", json::object{{"reason", json::object{{"type", "string"}}}}}};
@@ -393,6 +398,8 @@ struct Assistant::TurnRun : AgentCancel, std::enable_shared_from_this<TurnRun> {
                              ? automation->flows->playbooks().Find(id->as_string())
                              : nullptr;
         if (!pb) return Fallback("model chose an unknown playbook");
+        if (turn.customer_id.empty() && PlaybookNeedsCustomer(*automation, *pb))
+          return Fallback("model chose a playbook that needs a known customer");
         return StartFlow(pb->id, &args, "llm");
       }
       if (c.name == kHandoffTool) {

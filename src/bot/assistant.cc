@@ -1,11 +1,28 @@
 #include "bot/assistant.h"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <unordered_set>
 
 #include "nlu/tokenizer.h"
 
 namespace lingxi::bot {
+namespace {
+
+// A knowledge answer at least this confident ends a playbook that waits for something else.
+constexpr float kTopicSwitchConfidence = 0.7f;
+
+}  // namespace
+
+bool PlaybookNeedsCustomer(const Automation& automation, const flows::Playbook& playbook) {
+  for (const auto& step : playbook.steps) {
+    if (step.tool.empty()) continue;
+    const flows::ToolDefinition* t = automation.tools ? automation.tools->Find(step.tool) : nullptr;
+    if (!t || !t->customer_param.empty()) return true;  // unknown tool: assume the worst
+  }
+  return false;
+}
 
 Result<std::shared_ptr<const nlu::IntentClassifier>> TrainPlaybookRouter(
     std::shared_ptr<const nlu::Normalizer> normalizer, const flows::PlaybookLibrary& playbooks,
@@ -90,15 +107,39 @@ TurnPlan Assistant::Prepare(domain::Id account_id, const TurnInput& input, const
   if (e.action == Action::kHandoff && (e.handoff_reason == "requested" || e.handoff_reason == "negative_sentiment"))
     return plan;
   auto automation = GetAutomation(account_id);
+  std::string running;  // the playbook waiting for this customer, if any
   if (!bot_state.empty() && automation && automation->flows) {
-    plan.async = plan.continue_flow = true;
-    return plan;
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(bot_state, ec);
+    auto state = ec ? Result<flows::FlowState>(InvalidArgument("bad bot_state")) : flows::FlowState::FromJson(v);
+    // An unreadable state is the flow's business (ContinueFlow falls back and reports it).
+    if (!state.ok() || automation->flows->AnswersWaitingSlot(*state, input.text)) {
+      plan.async = plan.continue_flow = true;
+      return plan;
+    }
+    running = state->playbook_id;
+    // The message does not answer the flow's question. A new topic — a question the knowledge
+    // base answers confidently, or another playbook's problem — leaves the flow; anything else
+    // ("12345", "wait") goes to the flow, which asks again and hands off after a few tries.
+    const bool confident_answer = e.action == Action::kAnswer && e.confidence >= kTopicSwitchConfidence;
+    bool other_playbook = false;
+    if (automation->router) {
+      auto p = automation->router->Predict(input.text, 1);
+      other_playbook = !p.out_of_scope && p.confidence >= automation->router_threshold && p.label != running;
+    }
+    if (!confident_answer && !other_playbook) {
+      plan.async = plan.continue_flow = true;
+      return plan;
+    }
   }
   if (e.action == Action::kSmallTalk) return plan;
   if (automation && automation->flows && automation->router) {
     auto p = automation->router->Predict(input.text, 1);
-    if (!p.out_of_scope && p.confidence >= automation->router_threshold &&
-        automation->flows->playbooks().Find(p.label)) {
+    const flows::Playbook* pb = p.out_of_scope ? nullptr : automation->flows->playbooks().Find(p.label);
+    // An anonymous visitor's order questions get the knowledge base's general answer instead of
+    // a playbook that could only fail to look them up.
+    if (pb && p.confidence >= automation->router_threshold && p.label != running &&
+        (input.customer_known || !PlaybookNeedsCustomer(*automation, *pb))) {
       plan.playbook = p.label;
       plan.router_confidence = p.confidence;
       plan.async = true;

@@ -46,6 +46,10 @@ struct Automation {
   float router_threshold = 0.5f;                             // confidence needed to start one
 };
 
+// Whether `playbook` calls a tool that acts for the current customer (its customer_param), so it
+// cannot run for an anonymous visitor.
+bool PlaybookNeedsCustomer(const Automation& automation, const flows::Playbook& playbook);
+
 // Trains the playbook router: each playbook's example utterances (zh + en) are one class;
 // `negatives` (e.g. the knowledge base's titles and questions) form the out-of-scope class,
 // except those that paraphrase a playbook example (token Jaccard >= 0.5), which are left out.

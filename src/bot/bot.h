@@ -33,6 +33,9 @@ struct TurnInput {
   std::vector<domain::Id> last_sources;   // articles the previous bot answer used
   std::string last_topic_query;           // the customer message that produced the last answer
   std::vector<std::string> history_normalized;  // optional: Normalize() of each `history` entry (a cache)
+  // The business vouched for who the customer is (a verified external id): tools and playbooks
+  // that look up the customer's own data can run. False for anonymous visitors.
+  bool customer_known = false;
 };
 
 enum class Action { kAnswer, kSmallTalk, kHandoff };

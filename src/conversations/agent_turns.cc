@@ -148,6 +148,7 @@ void ConversationService::FinishAgentTurn(const std::shared_ptr<State>& st, Id a
   in.history.assign(st->recent_customer.begin(), st->recent_customer.begin() + static_cast<std::ptrdiff_t>(keep));
   in.last_sources = st->last_sources;
   in.last_topic_query = st->last_topic_query;
+  in.customer_known = !st->customer_external_id.empty();
   bot::TurnPlan plan = options_.assistant->Prepare(account_id, in, st->conv.bot_state);
   auto next = std::make_shared<TurnResult>();
   next->conversation = st->conv;

@@ -119,7 +119,7 @@ Result<StartResult> ConversationService::StartWidgetConversation(const std::stri
   StartResult out;
   const int64_t now = NowMillis();
   LINGXI_RETURN_IF_ERROR(store_->WriteSync([&](store::WriteTx& tx) -> Status {
-    std::string external_id = in.external_id.empty() ? "anon:" + RandomToken(12) : in.external_id;
+    std::string external_id = in.external_id.empty() ? std::string(kAnonymousIdPrefix) + RandomToken(12) : in.external_id;
     auto found = tx.FindContactByIdentity(inbox.account_id, "webchat", external_id);
     if (found.ok()) {
       out.contact = *found;
@@ -337,6 +337,7 @@ void ConversationService::CustomerTurnLocked(State& stref, const std::shared_ptr
     in.history_normalized.assign(st->recent_customer_norm.begin(), st->recent_customer_norm.end());
     in.last_sources = st->last_sources;
     in.last_topic_query = st->last_topic_query;
+    in.customer_known = !st->customer_external_id.empty();
     bot::TurnPlan plan;
     if (assistant) {
       plan = assistant->Prepare(account_id, in, st->conv.bot_state);

@@ -26,7 +26,15 @@ Status ConversationService::Load(State& st, Id account_id, Id conversation_id) {
     LINGXI_ASSIGN_OR_RETURN(st.conv, tx.GetConversation(account_id, conversation_id));
     LINGXI_ASSIGN_OR_RETURN(recent, tx.RecentMessages(account_id, conversation_id, 20));
     LINGXI_ASSIGN_OR_RETURN(auto identities, tx.ListIdentities(account_id, st.conv.contact_id));
-    st.customer_external_id = identities.empty() ? std::string() : identities.front().external_id;
+    // The business's own id of the customer: the verified webchat id (anonymous visitors have
+    // none; ids of other channels, e.g. a Telegram user id, are not the business's).
+    st.customer_external_id.clear();
+    for (const auto& i : identities) {
+      if (i.channel == "webchat" && !IsAnonymousExternalId(i.external_id)) {
+        st.customer_external_id = i.external_id;
+        break;
+      }
+    }
     return Status::Ok();
   }));
   st.transcript.clear();

@@ -152,6 +152,17 @@ Result<StepOutcome> FlowEngine::Continue(FlowState state, std::string_view custo
   return Run(*pb, std::move(state), {});
 }
 
+bool FlowEngine::AnswersWaitingSlot(const FlowState& state, std::string_view customer_text) const {
+  if (state.status != FlowStatus::kWaitingForSlot) return false;
+  auto pb = Resolve(state);
+  if (!pb.ok() || state.step < 0 || state.step >= static_cast<int>((*pb)->steps.size())) return false;
+  const Step& step = (*pb)->steps[state.step];
+  if (step.type != StepType::kAsk) return false;
+  for (const SlotDef& s : (*pb)->slots)
+    if (s.name == step.slot) return ExtractSlot(s, customer_text, /*awaited=*/true).has_value();
+  return false;
+}
+
 Result<StepOutcome> FlowEngine::OnToolResult(FlowState state, const ToolResult& result) const {
   if (state.status != FlowStatus::kWaitingForTool)
     return FailedPrecondition("the flow is " + std::string(FlowStatusName(state.status)) + ", not waiting for a tool");

@@ -73,6 +73,10 @@ class FlowEngine {
   // NotFound if the playbook is gone (e.g. removed by a reload); InvalidArgument for a state
   // that does not fit the playbook.
   Result<StepOutcome> Continue(FlowState state, std::string_view customer_text) const;
+  // Whether `customer_text` gives the slot a waiting flow asks for (changes nothing). False if the
+  // state does not wait for a slot or does not fit the playbook. Lets the caller tell an answer to
+  // the question from a new topic ("how do I get an invoice?" while the flow wants an order number).
+  bool AnswersWaitingSlot(const FlowState& state, std::string_view customer_text) const;
   // The result of the tool call the last outcome asked for. FailedPrecondition unless the state
   // waits for a tool.
   Result<StepOutcome> OnToolResult(FlowState state, const ToolResult& result) const;

@@ -143,6 +143,50 @@ TEST_F(WidgetFlow, DeliveredButNotReceivedIsDiagnosedWithTheShopsTools) {
   EXPECT_FALSE(At(At(At(At(refused, "meta"), "tools"), 0), "ok").as_bool());
 }
 
+// A playbook waiting for an order number does not swallow a new question: a question the
+// knowledge base answers confidently ends the flow and is answered; a failed attempt at the
+// number ("12345") stays in the flow, which asks again.
+TEST_F(WidgetFlow, ANewQuestionLeavesAWaitingPlaybook) {
+  auto s = StartAsCustomer(port(), "cust-1001");
+  auto first = CustomerSay(port(), s, "我的包裹显示已签收但我没收到");
+  ASSERT_EQ(Str(At(At(At(At(first.json, "replies"), 0), "meta"), "playbook")), "delivered_not_received") << first.body;
+  auto invoice = CustomerSay(port(), s, "怎么开发票？");
+  ASSERT_EQ(invoice.status, 201) << invoice.body;
+  ASSERT_EQ(Len(At(invoice.json, "replies")), 1u) << invoice.body;
+  const auto& answer = At(At(invoice.json, "replies"), 0);
+  EXPECT_EQ(Str(At(invoice.json, "status")), "bot");
+  EXPECT_TRUE(At(At(answer, "meta"), "playbook").is_null()) << invoice.body;
+  EXPECT_NE(Str(At(answer, "content")).find("发票"), std::string::npos) << Str(At(answer, "content"));
+  // The flow is over: an order number now is not taken as the answer to the old question.
+  auto later = CustomerSay(port(), s, "How long does shipping take?");
+  EXPECT_TRUE(At(At(At(At(later.json, "replies"), 0), "meta"), "playbook").is_null()) << later.body;
+
+  auto t = StartAsCustomer(port(), "cust-1001");
+  CustomerSay(port(), t, "My package says delivered but I never got it");
+  auto wrong = CustomerSay(port(), t, "12345");
+  ASSERT_EQ(Len(At(wrong.json, "replies")), 1u) << wrong.body;
+  EXPECT_EQ(Str(At(At(At(At(wrong.json, "replies"), 0), "meta"), "playbook")), "delivered_not_received") << wrong.body;
+  EXPECT_NE(Str(At(At(At(wrong.json, "replies"), 0), "content")).find("LX20240001"), std::string::npos)
+      << "asks again, with the format";
+}
+
+// An anonymous visitor's account questions get the knowledge base's general answer: there is
+// nobody to look up, so the subscription playbook (which calls get_subscription) does not start.
+// The verified customer gets the playbook.
+TEST_F(WidgetFlow, PlaybooksThatLookUpTheCustomerNeedAVerifiedCustomer) {
+  auto anon = StartConversation(port());
+  auto a = CustomerSay(port(), anon, "会员怎么续费？");
+  ASSERT_EQ(Len(At(a.json, "replies")), 1u) << a.body;
+  EXPECT_TRUE(At(At(At(At(a.json, "replies"), 0), "meta"), "playbook").is_null()) << a.body;
+  EXPECT_TRUE(At(At(At(At(a.json, "replies"), 0), "meta"), "tools").is_null()) << a.body;
+  EXPECT_GT(Len(At(At(At(At(a.json, "replies"), 0), "meta"), "sources")), 0u) << a.body;
+
+  auto known = StartAsCustomer(port(), "cust-1001");
+  auto k = CustomerSay(port(), known, "会员怎么续费？");
+  ASSERT_EQ(Len(At(k.json, "replies")), 1u) << k.body;
+  EXPECT_EQ(Str(At(At(At(At(k.json, "replies"), 0), "meta"), "playbook")), "subscription_renewal") << k.body;
+}
+
 // Identity verification: a page can claim to be any customer, so only the business's back-end
 // (holding the inbox's secret) can vouch for one. Otherwise anyone could chat as "cust-1001"
 // and have the bot's tools read that customer's orders.

@@ -76,7 +76,8 @@ INSTANTIATE_TEST_SUITE_P(
         QueryCase{"退貨政策是什麼", kReturns},  // traditional query, simplified doc
         QueryCase{"修改收貨地址", kAddress}, QueryCase{"how do I get my refund", kEnRefund},
         QueryCase{"do you take paypal?", kPayment}, QueryCase{"change my shipping address", 8},
-        QueryCase{"ＲＥＦＵＮＤＳ", kEnRefund}));  // full-width + plural
+        QueryCase{"ＲＥＦＵＮＤＳ", kEnRefund}),
+    [](const auto& info) { return "case" + std::to_string(info.index); });  // full-width + plural
 
 TEST_F(Bm25IndexTest, PluralAndSingularMatch) {
   std::vector<Hit> singular = index_->Search("refund", 10);

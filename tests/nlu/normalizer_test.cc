@@ -36,7 +36,8 @@ INSTANTIATE_TEST_SUITE_P(
                       NormalizeCase{"\u3000你好\u3000", "你好"},
                       NormalizeCase{"ｉＰｈｏｎｅ　１５", "iphone 15"},
                       NormalizeCase{"\xEF\xBC\x81\xEF\xBC\x9F", "!?"},  // full-width punctuation
-                      NormalizeCase{"", ""}, NormalizeCase{"   ", ""}));
+                      NormalizeCase{"", ""}, NormalizeCase{"   ", ""}),
+    [](const auto& info) { return "case" + std::to_string(info.index); });
 
 TEST(Normalizer, EmojiSurvivesAndDoesNotCrash) {
   auto normalizer = testing::SharedNormalizer();

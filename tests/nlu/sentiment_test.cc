@@ -102,8 +102,9 @@ TEST_P(SentimentLabelTest, LabelsAndUrgency) {
       << c.text << " urgency " << r.urgency << " cues " << cues;
 }
 
-INSTANTIATE_TEST_SUITE_P(Labelled, SentimentLabelTest,
-                         ::testing::ValuesIn(kCases));
+// Named by index: the default name prints the case's bytes (pointers), which change per run.
+INSTANTIATE_TEST_SUITE_P(Labelled, SentimentLabelTest, ::testing::ValuesIn(kCases),
+                         [](const auto& info) { return "case" + std::to_string(info.index); });
 
 // The in-sample score, printed for docs/performance.md (the table above must
 // pass case by case).

@@ -81,7 +81,8 @@ INSTANTIATE_TEST_SUITE_P(
         FlagCase{F, "is it free?", true}, FlagCase{F, "我想退货", false},
         FlagCase{F, "where is my order", false}, FlagCase{F, "怎么修改收货地址", false},
         FlagCase{F, "其它问题怎么联系客服人员处理比较快一些", false}, FlagCase{F, "谢谢", false},
-        FlagCase{F, "how do I change my delivery address for order 1234", false}));
+        FlagCase{F, "how do I change my delivery address for order 1234", false}),
+    [](const auto& info) { return "case" + std::to_string(info.index); });
 
 struct NegativityCase {
   const char* text;
@@ -113,7 +114,8 @@ INSTANTIATE_TEST_SUITE_P(
         NegativityCase{"where is my order!!!", 0.2, 0.5},
         NegativityCase{"WHERE IS MY ORDER", 0.2, 0.5},
         NegativityCase{"I'm fed up with this", 0.2, 1},
-        NegativityCase{"fucking terrible!!!", 1, 1}));
+        NegativityCase{"fucking terrible!!!", 1, 1}),
+    [](const auto& info) { return "case" + std::to_string(info.index); });
 
 TEST(Signals, Language) {
   auto normalizer = testing::SharedNormalizer();

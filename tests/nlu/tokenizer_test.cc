@@ -48,7 +48,8 @@ INSTANTIATE_TEST_SUITE_P(
                       StemCase{"policy", "policy"}, StemCase{"customer's", "customer"},
                       StemCase{"boxes", "box"}, StemCase{"status", "status"},
                       StemCase{"cancelled", "cancel"}, StemCase{"canceled", "cancel"},
-                      StemCase{"15", "15"}, StemCase{"iphone15", "iphone15"}));
+                      StemCase{"15", "15"}, StemCase{"iphone15", "iphone15"}),
+    [](const auto& info) { return "case" + std::to_string(info.index); });
 
 TEST(Tokenize, InflectionsMeetAtTheSameStem) {
   for (const char* group :

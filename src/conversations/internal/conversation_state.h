@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -14,6 +15,11 @@ namespace lingxi::conversations {
 
 constexpr size_t kStateShards = 16;  // shards of the state map (mutex contention)
 constexpr size_t kRecentCustomerMessages = 5;
+
+// Anonymous widget visitors get a random webchat identity with this prefix; it names nobody in
+// the business's systems.
+constexpr std::string_view kAnonymousIdPrefix = "anon:";
+inline bool IsAnonymousExternalId(std::string_view id) { return id.substr(0, kAnonymousIdPrefix.size()) == kAnonymousIdPrefix; }
 
 struct ConversationService::State {
   std::mutex mu;
