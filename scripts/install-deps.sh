@@ -8,7 +8,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libsodium-dev libicu-dev libopencc-dev opencc
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
-  libcurl4-openssl-dev libssl-dev
+  libcurl4-openssl-dev libssl-dev libjemalloc-dev
 )
 TEST_PACKAGES=(libgtest-dev libgmock-dev googletest libbenchmark-dev)
 

@@ -41,6 +41,7 @@ Result<std::shared_ptr<const bot::Automation>> LoadAutomation(const std::string&
   LOG_INFO("account {}: {} tools, {} playbooks, router trained on {} knowledge examples in {} ms", account_id,
            automation->tools->tools().size(), playbooks->playbooks().size(), negatives.size(),
            (MonotonicMicros() - t0) / 1000);
+  bot::FinishAutomation(*automation);
   return std::shared_ptr<const bot::Automation>(automation);
 }
 

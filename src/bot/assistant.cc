@@ -24,6 +24,13 @@ bool PlaybookNeedsCustomer(const Automation& automation, const flows::Playbook& 
   return false;
 }
 
+void FinishAutomation(Automation& automation) {
+  automation.any_anonymous_playbook = false;
+  if (!automation.flows) return;
+  for (const auto& pb : automation.flows->playbooks().playbooks())
+    if (!PlaybookNeedsCustomer(automation, pb)) automation.any_anonymous_playbook = true;
+}
+
 Result<std::shared_ptr<const nlu::IntentClassifier>> TrainPlaybookRouter(
     std::shared_ptr<const nlu::Normalizer> normalizer, const flows::PlaybookLibrary& playbooks,
     const std::vector<std::string>& negatives) {
@@ -133,7 +140,7 @@ TurnPlan Assistant::Prepare(domain::Id account_id, const TurnInput& input, const
     }
   }
   if (e.action == Action::kSmallTalk) return plan;
-  if (automation && automation->flows && automation->router) {
+  if (automation && automation->flows && automation->router && (input.customer_known || automation->any_anonymous_playbook)) {
     auto p = automation->router->Predict(input.text, 1);
     const flows::Playbook* pb = p.out_of_scope ? nullptr : automation->flows->playbooks().Find(p.label);
     // An anonymous visitor's order questions get the knowledge base's general answer instead of

@@ -44,7 +44,13 @@ struct Automation {
   std::shared_ptr<const flows::FlowEngine> flows;            // may be null: no playbooks
   std::shared_ptr<const nlu::IntentClassifier> router;       // labels = playbook ids (+ "oos")
   float router_threshold = 0.5f;                             // confidence needed to start one
+  // Whether some playbook can run for an anonymous visitor (!PlaybookNeedsCustomer); when none
+  // can, the router is not even asked for them. Set by FinishAutomation().
+  bool any_anonymous_playbook = true;
 };
+
+// Fills the derived fields of `automation` (call after setting tools and flows).
+void FinishAutomation(Automation& automation);
 
 // Whether `playbook` calls a tool that acts for the current customer (its customer_param), so it
 // cannot run for an anonymous visitor.
