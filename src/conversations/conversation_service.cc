@@ -1,7 +1,6 @@
 #include "conversations/conversation_service.h"
 
 #include <cctype>
-#include <deque>
 #include <mutex>
 #include <unordered_map>
 
@@ -299,8 +298,8 @@ void ConversationService::RememberCustomerLocked(State& st, std::string content,
   st.recent_customer_norm.push_back(bot_->normalizer().Normalize(content));
   st.recent_customer.push_back(std::move(content));
   if (st.recent_customer.size() > kRecentCustomerMessages) {
-    st.recent_customer.pop_front();
-    st.recent_customer_norm.pop_front();
+    st.recent_customer.erase(st.recent_customer.begin());
+    st.recent_customer_norm.erase(st.recent_customer_norm.begin());
   }
   st.conv.updated_at = st.conv.last_message_at = now;
   st.conv.last_message_preview = std::string(Utf8Prefix(st.recent_customer.back(), 120));

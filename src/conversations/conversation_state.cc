@@ -51,8 +51,8 @@ Status ConversationService::Load(State& st, Id account_id, Id conversation_id) {
       st.recent_customer.push_back(m.content);
       st.recent_customer_norm.push_back(bot_->normalizer().Normalize(m.content));
       if (st.recent_customer.size() > kRecentCustomerMessages) {
-        st.recent_customer.pop_front();
-        st.recent_customer_norm.pop_front();
+        st.recent_customer.erase(st.recent_customer.begin());
+        st.recent_customer_norm.erase(st.recent_customer_norm.begin());
       }
     } else if (m.sender_type == SenderType::kBot && !m.meta_json.empty()) {
       boost::system::error_code ec;

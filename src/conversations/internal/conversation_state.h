@@ -1,7 +1,6 @@
 // Per-conversation state cached by ConversationService (internal to conversations/).
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,15 +24,17 @@ struct ConversationService::State {
   std::mutex mu;
   bool loaded = false;
   domain::Conversation conv;
-  std::deque<std::string> recent_customer;
-  std::deque<std::string> recent_customer_norm;  // Normalize() of recent_customer, computed once
+  // Bounded (a few entries) and held for every cached conversation, idle ones included: vectors,
+  // because an empty std::deque already allocates ~600 bytes.
+  std::vector<std::string> recent_customer;
+  std::vector<std::string> recent_customer_norm;  // Normalize() of recent_customer, computed once
   std::vector<Id> last_sources;
   std::string last_topic_query;
   std::string language = "zh";
   // For the AI agent (bot::Assistant): the customer's external id (tools act for this customer
   // only), the last few messages as {"user"|"assistant", text}, and the turn in flight.
   std::string customer_external_id;
-  std::deque<std::pair<std::string, std::string>> transcript;
+  std::vector<std::pair<std::string, std::string>> transcript;
   bool agent_busy = false;                       // an asynchronous bot turn is running
   std::vector<std::string> queued;               // customer messages that arrived meanwhile
   std::shared_ptr<bot::AgentCancel> agent_cancel;
@@ -41,7 +42,7 @@ struct ConversationService::State {
   // Appends to the transcript, keeping the last few messages.
   void PushTranscript(const char* role, std::string text) {
     transcript.emplace_back(role, std::move(text));
-    while (transcript.size() > 8) transcript.pop_front();
+    if (transcript.size() > 8) transcript.erase(transcript.begin(), transcript.end() - 8);
   }
 };
 
