@@ -58,6 +58,28 @@ TEST(Durability, GracefulRestartKeepsHistoryTokensAndSessions) {
   EXPECT_EQ(server.Stop(), 0) << server.LogTail();
 }
 
+// A playbook waiting for the customer's answer is stored with the conversation
+// (conversations.bot_state): after a restart the answer continues the same diagnosis.
+TEST(Durability, APlaybookWaitingForTheCustomerContinuesAfterARestart) {
+  TempDir dir;
+  ServerProcess server(dir.path());
+  server.Start();
+  auto s = StartAsCustomer(server.port(), "cust-1001");
+  auto ask = CustomerSay(server.port(), s, "我的包裹显示已签收但我没收到");
+  ASSERT_EQ(ask.status, 201) << ask.body;
+  ASSERT_EQ(Str(At(At(At(At(ask.json, "replies"), 0), "meta"), "playbook")), "delivered_not_received") << ask.body;
+  ASSERT_EQ(server.Stop(), 0) << server.LogTail();
+
+  server.Start();
+  auto answer = CustomerSay(server.port(), s, "LX20240001");
+  ASSERT_EQ(answer.status, 201) << answer.body;
+  ASSERT_EQ(Len(At(answer.json, "replies")), 1u) << answer.body;
+  const auto& reply = At(At(answer.json, "replies"), 0);
+  EXPECT_EQ(Str(At(At(reply, "meta"), "playbook")), "delivered_not_received") << answer.body;
+  EXPECT_NE(Str(At(reply, "content")).find("6-2-3018"), std::string::npos) << Str(At(reply, "content"));
+  EXPECT_EQ(server.Stop(), 0) << server.LogTail();
+}
+
 struct CustomerRun {
   WidgetSession session;
   std::map<int64_t, std::string> sent;     // client_id -> content
