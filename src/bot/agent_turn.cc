@@ -203,6 +203,7 @@ struct Assistant::TurnRun : AgentCancel, std::enable_shared_from_this<TurnRun> {
     Decision& d = r.decision;
     d.language = language();
     d.negativity = plan.embedded.negativity;
+    d.urgent = plan.embedded.urgent;
     d.reply = JoinMessages(flow_messages);
     d.confidence = plan.router_confidence > 0 ? plan.router_confidence : 1.0;
     const auto status = outcome->state.status;
@@ -212,7 +213,7 @@ struct Assistant::TurnRun : AgentCancel, std::enable_shared_from_this<TurnRun> {
       std::vector<std::string> said = turn.input.history;
       said.push_back(turn.input.text);
       d.summary = outcome->handoff_summary.empty()
-                      ? BuildHandoffSummary(d.language, "low_confidence", said, {}, d.negativity)
+                      ? BuildHandoffSummary(d.language, "low_confidence", said, {}, d.negativity, d.urgent)
                       : outcome->handoff_summary;
       if (d.reply.empty()) d.reply = HandoffReply(d.language, "low_confidence");
     } else {
@@ -376,6 +377,7 @@ struct Assistant::TurnRun : AgentCancel, std::enable_shared_from_this<TurnRun> {
     d.sources = passages;
     d.confidence = plan.embedded.confidence;
     d.negativity = plan.embedded.negativity;
+    d.urgent = plan.embedded.urgent;
     d.used_context = plan.embedded.used_context;
     trace["finish_reason"] = r->finish_reason;
     Finish(std::move(reply));
@@ -411,7 +413,7 @@ struct Assistant::TurnRun : AgentCancel, std::enable_shared_from_this<TurnRun> {
         d.reply = HandoffReply(d.language, "low_confidence");
         std::vector<std::string> said = turn.input.history;
         said.push_back(turn.input.text);
-        d.summary = BuildHandoffSummary(d.language, "low_confidence", said, passages, d.negativity);
+        d.summary = BuildHandoffSummary(d.language, "low_confidence", said, passages, d.negativity, d.urgent);
         return Finish(std::move(r));
       }
     }

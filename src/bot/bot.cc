@@ -10,6 +10,7 @@
 #include "bot/replies.h"
 #include "core/log.h"
 #include "core/utf8.h"
+#include "nlu/sentiment.h"
 #include "nlu/signals.h"
 #include "nlu/tokenizer.h"
 
@@ -37,12 +38,15 @@ json::object Decision::MetaObject() const {
   o["language"] = language;
   if (used_context) o["used_context"] = true;
   if (negativity > 0) o["negativity"] = std::round(negativity * 100) / 100;
+  if (urgent) o["urgent"] = true;
+  if (complaint) o["complaint"] = true;
   return o;
 }
 
 std::string BuildHandoffSummary(const std::string& language, const std::string& reason,
                                 const std::vector<std::string>& customer_messages,
-                                const std::vector<Source>& topics, double negativity) {
+                                const std::vector<Source>& topics, double negativity, bool urgent,
+                                bool complaint) {
   const bool zh = language == "zh";
   std::string reason_text;
   if (reason == "requested") reason_text = zh ? "客户要求转人工" : "customer asked for a person";
@@ -64,7 +68,9 @@ std::string BuildHandoffSummary(const std::string& language, const std::string& 
       s += topics[i].title;
     }
   }
-  if (negativity >= 0.3) s += zh ? "\n情绪：负面，请优先安抚。" : "\nSentiment: negative - acknowledge the frustration first.";
+  if (complaint) s += zh ? "\n客户提到投诉或维权，请优先处理。" : "\nThe customer mentions a complaint or escalation - handle first.";
+  else if (negativity >= 0.3) s += zh ? "\n情绪：负面，请优先安抚。" : "\nSentiment: negative - acknowledge the frustration first.";
+  if (urgent) s += zh ? "\n客户很着急。" : "\nThe customer says it is urgent.";
   return s;
 }
 
@@ -139,9 +145,13 @@ bool HasAnaphora(std::string_view raw) {
 Decision Bot::Decide(domain::Id account_id, const TurnInput& in) const {
   const nlu::Normalizer& norm = *knowledge_->normalizer();
   nlu::Signals sig = nlu::AnalyzeSignals(norm, in.text);
+  const std::string normalized = norm.Normalize(in.text);
+  const nlu::SentimentResult mood = nlu::AnalyzeSentimentNormalized(in.text, normalized);
   Decision d;
   d.language = sig.language.empty() ? "en" : sig.language;
-  d.negativity = sig.negativity;
+  d.negativity = std::max<double>(sig.negativity, mood.negativity);
+  d.urgent = mood.urgent;
+  d.complaint = mood.complaint;
 
   std::vector<std::string> said = in.history;
   said.push_back(in.text);
@@ -150,13 +160,15 @@ Decision Bot::Decide(domain::Id account_id, const TurnInput& in) const {
     d.handoff_reason = reason;
     d.sources = std::move(considered);
     d.reply = HandoffReply(d.language, reason);
-    d.summary = BuildHandoffSummary(d.language, reason, said, d.sources, d.negativity);
+    d.summary = BuildHandoffSummary(d.language, reason, said, d.sources, d.negativity, d.urgent, d.complaint);
     return d;
   };
 
   if (sig.wants_human) return handoff("requested", {});
-  if (sig.negativity >= options_.negativity_handoff) return handoff("negative_sentiment", {});
-  const std::string normalized = norm.Normalize(in.text);
+  // An angry customer, or one who mentions a complaint or threat, goes to a person: answering
+  // them with an article makes it worse.
+  if (sig.negativity >= options_.negativity_handoff || mood.negativity >= options_.sentiment_handoff || mood.complaint)
+    return handoff("negative_sentiment", {});
   if (Utf8Length(in.text) >= 4 && !sig.greeting && !sig.thanks) {
     const bool cached = in.history_normalized.size() == in.history.size();
     size_t start = in.history.size() > 2 ? in.history.size() - 2 : 0;

@@ -24,6 +24,8 @@ struct BotOptions {
   double answer_threshold = 0.55;  // confidence needed to answer from knowledge
   double repeat_similarity = 0.8;  // TextSimilarity above which a message counts as repeated
   double negativity_handoff = 0.6; // AnalyzeSignals().negativity at or above which we hand off
+  double sentiment_handoff = 0.75; // AnalyzeSentiment().negativity at or above which we hand off
+                                   // ("the item is damaged" is 0.5: the bot can help with that)
   size_t max_answer_chars = 1500;  // code points of an article body sent as an answer
 };
 
@@ -62,6 +64,8 @@ struct Decision {
   std::string language;         // "zh" | "en"
   bool used_context = false;    // the answer relied on the previous topic
   double negativity = 0;
+  bool urgent = false;          // AnalyzeSentiment: urgency or a deadline ("急", "by tomorrow")
+  bool complaint = false;       // a complaint or threat (投诉, 12315, chargeback); always handed off
   // The message's `meta`: as an object (to extend), and serialised for Message::meta_json.
   boost::json::object MetaObject() const;
   std::string MetaJson() const;
@@ -89,6 +93,7 @@ std::string HandoffReplyText(const std::string& language, const std::string& rea
 // Human-readable handoff summary in the customer's language.
 std::string BuildHandoffSummary(const std::string& language, const std::string& reason,
                                 const std::vector<std::string>& customer_messages,
-                                const std::vector<Source>& topics, double negativity);
+                                const std::vector<Source>& topics, double negativity, bool urgent = false,
+                                bool complaint = false);
 
 }  // namespace lingxi::bot

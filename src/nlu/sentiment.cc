@@ -361,9 +361,14 @@ private:
       courtesy_ += e.value;
       r_->cues.push_back({e.text, CueKind::kPositive, false, e.value});
     } else if (e.complaint) {
-      r_->complaint = true;
+      const bool negated = neg_left_ > 0;  // "我不会投诉", "I won't complain"
       ResetScope();
-      AddPolar(e.text, e.value, false, CueKind::kComplaint);
+      if (negated) {
+        r_->cues.push_back({e.text, CueKind::kComplaint, true, 0});
+      } else {
+        r_->complaint = true;
+        AddPolar(e.text, e.value, false, CueKind::kComplaint);
+      }
     } else {
       float v = e.value * mult_;
       const bool negated = neg_left_ > 0;

@@ -137,6 +137,29 @@ TEST_F(DemoBot, HandoffSummaryQuotesTheCustomer) {
   EXPECT_NE(d.summary.find("转人工原因"), std::string::npos);
 }
 
+// Sentiment (nlu::AnalyzeSentiment) feeds the policy: complaints and threats go to people with a
+// summary that says so; urgency is recorded for agents; "I won't complain" is not a complaint.
+TEST_F(DemoBot, ComplaintsAndUrgencyReachTheAgent) {
+  Decision c = bot_->Decide(account_, {"I will report you to consumer protection", {}, {}, ""});
+  ASSERT_EQ(c.action, Action::kHandoff);
+  EXPECT_EQ(c.handoff_reason, "negative_sentiment");
+  EXPECT_TRUE(c.complaint);
+  EXPECT_NE(c.summary.find("complaint"), std::string::npos) << c.summary;
+  EXPECT_TRUE(boost::json::parse(c.MetaJson()).as_object().at("complaint").as_bool());
+
+  Decision calm = bot_->Decide(account_, {"我不会投诉你们的，就想问问退款多久到账", {}, {}, ""});
+  EXPECT_FALSE(calm.complaint);
+  EXPECT_NE(calm.handoff_reason, "negative_sentiment") << calm.MetaJson();
+
+  Decision urgent = bot_->Decide(account_, {"急！明天就要用，怎么还没发货", {}, {}, ""});
+  EXPECT_TRUE(urgent.urgent) << urgent.MetaJson();
+  EXPECT_TRUE(boost::json::parse(urgent.MetaJson()).as_object().at("urgent").as_bool());
+  Decision both = bot_->Decide(account_, {"急死了，再不发货我就投诉", {}, {}, ""});
+  ASSERT_EQ(both.action, Action::kHandoff);
+  EXPECT_NE(both.summary.find("着急"), std::string::npos) << both.summary;
+  EXPECT_NE(both.summary.find("投诉"), std::string::npos) << both.summary;
+}
+
 TEST_F(DemoBot, UnknownAccountHandsOffInsteadOfFailing) {
   Decision d = bot_->Decide(account_ + 999, {"退款多久到账", {}, {}, ""});
   EXPECT_EQ(d.action, Action::kHandoff);

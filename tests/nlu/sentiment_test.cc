@@ -269,3 +269,19 @@ TEST(Sentiment, SurvivesOddInput) {
 
 } // namespace
 } // namespace lingxi::nlu
+
+namespace lingxi::nlu {
+namespace {
+
+// "I won't complain" reassures; it is not a complaint. A conditional threat still is.
+TEST(Sentiment, ANegatedComplaintIsNotAComplaint) {
+  auto normalizer = testing::SharedNormalizer();
+  ASSERT_NE(normalizer, nullptr);
+  EXPECT_FALSE(AnalyzeSentiment(*normalizer, "我不会投诉你们的，放心").complaint);
+  EXPECT_FALSE(AnalyzeSentiment(*normalizer, "I won't complain, it's fine").complaint);
+  EXPECT_TRUE(AnalyzeSentiment(*normalizer, "我要投诉你们").complaint);
+  EXPECT_TRUE(AnalyzeSentiment(*normalizer, "I will report you to consumer protection").complaint);
+}
+
+}  // namespace
+}  // namespace lingxi::nlu
