@@ -17,6 +17,7 @@ void RegisterRoutes(server::Router& router, ApiContext* ctx) {
   RegisterUserRoutes(router, ctx);
   RegisterCannedRoutes(router, ctx);
   RegisterBotRoutes(router, ctx);
+  RegisterAssistRoutes(router, ctx);
 }
 
 std::string CookieValue(const server::HttpRequest& req, std::string_view name) {

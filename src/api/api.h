@@ -12,6 +12,7 @@
 
 #include "api/realtime_hub.h"
 #include "api/widget_tokens.h"
+#include "bot/assist.h"
 #include "bot/bot.h"
 #include "conversations/conversation_service.h"
 #include "kb/knowledge_base.h"
@@ -25,6 +26,7 @@ struct ApiContext {
   store::Store* store = nullptr;
   conversations::ConversationService* conversations = nullptr;
   const bot::Bot* bot = nullptr;
+  const bot::AgentAssist* assist = nullptr;  // agent assist; null: the endpoint answers 503
   kb::KnowledgeBase* knowledge = nullptr;
   RealtimeHub* hub = nullptr;
   const WidgetTokens* widget_tokens = nullptr;
@@ -45,6 +47,7 @@ void RegisterFeedbackRoutes(server::Router& router, ApiContext* ctx);
 void RegisterUserRoutes(server::Router& router, ApiContext* ctx);
 void RegisterCannedRoutes(server::Router& router, ApiContext* ctx);
 void RegisterBotRoutes(server::Router& router, ApiContext* ctx);
+void RegisterAssistRoutes(server::Router& router, ApiContext* ctx);
 
 // Verifies the customer's conversation token (bearer or ?token=) and, when the route has an
 // {id}, that the token is for that conversation (PermissionDenied otherwise).

@@ -133,6 +133,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   assistant_options.llm_timeout = std::chrono::seconds(config.llm_timeout_seconds);
   assistant_options.model_name = config.llm_model;
   bot::Assistant assistant(&bot, http_client.get(), chat.get(), assistant_options);
+  bot::AgentAssist assist(&bot, chat.get());
   service_options.assistant = &assistant;
   conversations::ConversationService service(store.get(), &bot, &hub, service_options);
   api::WidgetTokens tokens(*secret);
@@ -143,6 +144,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   ctx.store = store.get();
   ctx.conversations = &service;
   ctx.bot = &bot;
+  ctx.assist = &assist;
   ctx.knowledge = &knowledge;
   ctx.hub = &hub;
   ctx.widget_tokens = &tokens;

@@ -102,6 +102,13 @@ test('agent sees the handoff live, claims and replies; customer sees it live', a
   await agent.locator('aside.sidebar li', { hasText: 'webchat: cust-1001' }).waitFor({ timeout: WAIT });
   await agent.getByRole('button', { name: 'Claim' }).click();
   await customer.locator('[data-status="assigned"]').waitFor({ timeout: WAIT });
+  // Assist: a summary and drafts from the knowledge base (no LLM here); the first draft fills the reply box.
+  await agent.getByRole('button', { name: 'Suggest reply' }).click();
+  const assist = agent.locator('.summary.assist[data-by="extractive"]');
+  await assist.waitFor({ timeout: WAIT });
+  assert.ok(await assist.locator('.drafts li').count() >= 2, 'drafts listed');
+  assert.match(await agent.getByRole('textbox', { name: 'Reply' }).inputValue(), /退|refund/i);
+  await shot(agent, 'console-assist');
   // Canned replies: "/" plus part of a shortcut opens the list; Enter inserts.
   const box = agent.getByRole('textbox', { name: 'Reply' });
   await box.fill('/ref');

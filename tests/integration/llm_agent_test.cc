@@ -373,3 +373,59 @@ TEST_F(LlmAgent, MessagesSentWhileTheBotAnswersAreAnsweredTogetherAfterwards) {
 
 }  // namespace
 }  // namespace lingxi::it
+
+namespace lingxi::it {
+namespace {
+
+// Agent assist with an LLM: one non-streamed JSON call with the conversation (personal data
+// masked) and knowledge passages; the summary and drafts come back with the data restored.
+TEST_F(LlmAgent, AgentAssistIsWrittenByTheModelWithPersonalDataMasked) {
+  Script(R"([{"user_contains": "Conversation:", "content": "{\"summary\": \"The customer ([PHONE_1]) asks how long a refund takes and wants a person.\", \"replies\": [\"Refunds reach your account within 3-5 working days after approval.\", \"Could you tell me your order number so I can check it?\"]}"},
+              {"content": "Refunds arrive within 3-5 working days after approval [1]."}])");
+  auto s = StartAs(kCustomer);
+  ASSERT_EQ(Say(s, "My phone is 13812345678. How long does a refund take?").status, 201);
+  auto handoff = Say(s, "转人工");
+  ASSERT_EQ(handoff.status, 201) << handoff.body;
+  const std::string agent = Login(port());
+  auto r = Http(port(), "POST", ConvPath(s.conversation_id, "/assist"), "", agent);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Str(At(r.json, "by")), "llm") << r.body;
+  EXPECT_NE(Str(At(r.json, "summary")).find("13812345678"), std::string::npos) << "phone not restored: " << r.body;
+  ASSERT_EQ(Len(At(r.json, "drafts")), 2u) << r.body;
+  EXPECT_NE(Str(At(At(At(r.json, "drafts"), 0), "text")).find("3-5 working days"), std::string::npos) << r.body;
+
+  const json::value* sent = nullptr;
+  auto reqs = ChatRequests();
+  for (const auto& q : reqs)
+    if (FindMessage(q, "user", "Conversation:")) sent = &q;
+  ASSERT_TRUE(sent) << AllBodies();
+  const std::string body = json::serialize(*sent);
+  EXPECT_EQ(body.find("13812345678"), std::string::npos) << "the phone number left the machine: " << body;
+  EXPECT_NE(body.find("[PHONE_1]"), std::string::npos) << body;
+  EXPECT_EQ(Str(At(At(*sent, "response_format"), "type")), "json_object") << body;
+  EXPECT_FALSE(At(*sent, "stream").is_bool() && At(*sent, "stream").as_bool()) << body;
+  EXPECT_TRUE(FindMessage(*sent, "system", "Knowledge passages:\n[1]")) << body;
+  EXPECT_NE(body.find("Customer: 转人工"), std::string::npos) << body;
+}
+
+// A model that fails, or answers with something that is not the JSON asked for, leaves the agent
+// with the extractive summary and drafts, and a note saying why.
+TEST_F(LlmAgent, AgentAssistFallsBackToExtractiveWhenTheModelFails) {
+  Script(R"([{"user_contains": "Conversation:", "times": 1, "status": 500, "error_message": "overloaded", "error_type": "server_error"},
+              {"user_contains": "Conversation:", "content": "Sure! Here is a summary: the customer wants a refund."},
+              {"content": "Refunds arrive within 3-5 working days after approval [1]."}])");
+  auto s = StartAs(kCustomer);
+  ASSERT_EQ(Say(s, "How long does a refund take?").status, 201);
+  const std::string agent = Login(port());
+  for (int i = 0; i < 2; ++i) {
+    auto r = Http(port(), "POST", ConvPath(s.conversation_id, "/assist"), "", agent);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(Str(At(r.json, "by")), "extractive") << r.body;
+    EXPECT_FALSE(Str(At(r.json, "note")).empty()) << r.body;
+    EXPECT_NE(Str(At(r.json, "summary")).find("How long does a refund take?"), std::string::npos) << r.body;
+    EXPECT_GE(Len(At(r.json, "drafts")), 2u) << r.body;
+  }
+}
+
+}  // namespace
+}  // namespace lingxi::it

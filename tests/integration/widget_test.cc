@@ -187,6 +187,26 @@ TEST_F(WidgetFlow, PlaybooksThatLookUpTheCustomerNeedAVerifiedCustomer) {
   EXPECT_EQ(Str(At(At(At(At(k.json, "replies"), 0), "meta"), "playbook")), "subscription_renewal") << k.body;
 }
 
+// Agent assist without an LLM: the bot's handoff summary and drafts from the knowledge base,
+// for agents of the conversation's account only.
+TEST_F(WidgetFlow, AgentAssistWithoutAModelIsExtractive) {
+  auto s = StartConversation(port());
+  ASSERT_EQ(CustomerSay(port(), s, "退款多久到账").status, 201);
+  ASSERT_EQ(CustomerSay(port(), s, "转人工").status, 201);
+  const std::string agent = Login(port());
+  auto r = Http(port(), "POST", ConvPath(s.conversation_id, "/assist"), "", agent);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Str(At(r.json, "by")), "extractive");
+  EXPECT_FALSE(At(r.json, "note").is_string()) << "no LLM configured, nothing to explain: " << r.body;
+  EXPECT_NE(Str(At(r.json, "summary")).find("转人工原因"), std::string::npos) << r.body;
+  ASSERT_GE(Len(At(r.json, "drafts")), 2u) << r.body;
+  const auto& first = At(At(r.json, "drafts"), 0);
+  EXPECT_NE(Str(At(first, "text")).find("退"), std::string::npos) << r.body;
+  EXPECT_GT(Len(At(first, "sources")), 0u) << r.body;
+  EXPECT_EQ(Http(port(), "POST", ConvPath(s.conversation_id, "/assist"), "", s.token).status, 401);
+  EXPECT_EQ(Http(port(), "POST", ConvPath(999999, "/assist"), "", agent).status, 404);
+}
+
 // Identity verification: a page can claim to be any customer, so only the business's back-end
 // (holding the inbox's secret) can vouch for one. Otherwise anyone could chat as "cust-1001"
 // and have the bot's tools read that customer's orders.

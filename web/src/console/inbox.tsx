@@ -29,6 +29,7 @@ export const tabQuery: Record<Tab, string> = {
 interface Canned { id: number; shortcut: string; content: string }
 
 interface Detail extends Conversation { contact?: any; messages: Message[] }
+interface Assist { summary: string; drafts: { text: string; sources: { id: number; title: string }[] }[]; by: 'llm' | 'extractive'; note?: string }
 
 export function ConversationView({ id, t, me, live, typing }: { id: number; t: Strings; me: User; live: Message[]; typing: boolean }) {
   const [detail, setDetail] = useState<Detail | null>(null);
@@ -38,6 +39,7 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
   const [agents, setAgents] = useState<User[]>([]);
   const [canned, setCanned] = useState<Canned[]>([]);
   const [pick, setPick] = useState(0);
+  const [assist, setAssist] = useState<Assist | null>(null);
   const logRef = useRef<HTMLDivElement>(null);
   const lastTyping = useRef(0);
   const replyRef = useRef<HTMLTextAreaElement>(null);
@@ -47,7 +49,7 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
     setDetail(d);
     api(`/api/v1/contacts/${d.contact_id}`).then(setContact, () => setContact(null));
   };
-  useEffect(() => { setDetail(null); setReply(''); load().catch((e) => setError(e.message)); }, [id]);
+  useEffect(() => { setDetail(null); setReply(''); setAssist(null); load().catch((e) => setError(e.message)); }, [id]);
   useEffect(() => {
     api<{ agents: User[] }>('/api/v1/agents').then((r) => setAgents(r.agents), () => setAgents([]));
     api<{ canned_replies: Canned[] }>('/api/v1/canned_replies').then((r) => setCanned(r.canned_replies), () => setCanned([]));
@@ -73,12 +75,14 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
     setReply('');
     await act('messages', { content });
   };
+  // Agent assist: a summary and reply drafts (by the LLM when configured, else from the knowledge base).
   const suggest = async () => {
-    const last = [...messages].reverse().find((m) => m.sender_type === 'contact');
-    if (!last) return;
-    const r = await api(`/api/v1/kb/search?q=${encodeURIComponent(last.content)}&limit=3`).catch(() => null);
-    if (r?.bot?.reply && r.bot.meta?.action === 'answer') setReply(r.bot.reply);
-    else if (r?.results?.[0]) setReply(r.results[0].body);
+    setError('');
+    try {
+      const r = await api<Assist>(`/api/v1/conversations/${id}/assist`, { method: 'POST', body: {} });
+      setAssist(r);
+      if (r.drafts[0] && !reply.trim()) setReply(r.drafts[0].text);
+    } catch (e: any) { setError(e.message); }
   };
   const onKey = (e: KeyboardEvent) => {
     if (matches.length) {
@@ -140,6 +144,18 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
         </div>
         {detail.handoff_summary && (
           <div class="summary" aria-label={t.handoff}><strong>{t.handoff}</strong><div>{renderText(detail.handoff_summary)}</div></div>
+        )}
+        {assist && (
+          <div class="summary assist" aria-label={t.assist} data-by={assist.by}>
+            <strong>{t.assist} · {assist.by === 'llm' ? t.byLlm : t.byKb}</strong>
+            {assist.summary && <div>{renderText(assist.summary)}</div>}
+            <ol class="drafts">
+              {assist.drafts.map((d, i) => (
+                <li key={i}><button class="link" title={t.useDraft} onClick={() => setReply(d.text)}>{d.text}</button>
+                  {d.sources.length > 0 && <span class="sources"> {t.sources}{d.sources.map((s) => s.title).join('、')}</span>}</li>
+              ))}
+            </ol>
+          </div>
         )}
         <div class="messages" ref={logRef} role="log" aria-label={t.inbox}>
           {messages.map((m) => (

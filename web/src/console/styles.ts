@@ -41,6 +41,11 @@ input, textarea { font: inherit; padding: 6px 8px; border: 1px solid #cbd5e1; bo
 .thread.empty { align-items: center; justify-content: center; color: #64748b; }
 .thread-head { display: flex; gap: 8px; align-items: center; padding: 10px 14px; background: #fff; border-bottom: 1px solid #e2e8f0; }
 .summary { margin: 10px 14px 0; padding: 8px 10px; background: #fffbeb; border: 1px solid #fde68a; border-radius: 8px; font-size: 13px; }
+.summary.assist { background: #eff6ff; border-color: #bfdbfe; }
+.drafts { margin: 6px 0 0; padding-left: 20px; }
+.drafts li { margin: 4px 0; }
+button.link { background: none; border: none; padding: 0; color: inherit; text-align: left; cursor: pointer; font: inherit; white-space: pre-wrap; }
+button.link:hover { text-decoration: underline; }
 .messages { flex: 1; overflow-y: auto; padding: 12px 14px; display: flex; flex-direction: column; gap: 10px; }
 .msg { max-width: 75%; }
 .msg.contact { align-self: flex-start; } .msg.bot, .msg.agent { align-self: flex-end; } .msg.system { align-self: center; color: #64748b; font-size: 12px; }

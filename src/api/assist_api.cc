@@ -1,0 +1,89 @@
+// Agent assist: POST /api/v1/conversations/{id}/assist (any agent of the conversation's account)
+// -> {"summary", "drafts": [{"text", "sources"}], "by": "llm" | "extractive", "note"?}.
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
+
+#include "api/api.h"
+#include "api/http_status.h"
+#include "api/request_utils.h"
+#include "nlu/signals.h"
+#include "server/blocking.h"
+
+namespace lingxi::api {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using server::HttpRequest;
+using server::HttpResponse;
+
+namespace {
+
+constexpr size_t kTranscriptMessages = 40;
+
+json::object AssistJson(const bot::AssistResult& r) {
+  json::array drafts;
+  for (const auto& d : r.drafts) {
+    json::array sources;
+    for (const auto& s : d.sources) sources.push_back(json::object{{"id", s.id}, {"title", s.title}});
+    drafts.push_back(json::object{{"text", d.text}, {"sources", std::move(sources)}});
+  }
+  json::object o{{"summary", r.summary}, {"drafts", std::move(drafts)}, {"by", r.by}};
+  if (!r.note.empty()) o["note"] = r.note;
+  return o;
+}
+
+asio::awaitable<HttpResponse> Assist(ApiContext* ctx, HttpRequest req) {
+  LINGXI_AUTH_OR_RETURN(user, ctx, req);
+  auto id = ParseId(req.params["id"], "conversation id");
+  if (!id.ok()) co_return ErrorResponse(id.status());
+  if (!ctx->assist) co_return ErrorResponse(Unavailable("agent assist is not configured"));
+  store::Store* store = ctx->store;
+  const bot::Bot* bot = ctx->bot;
+  const domain::Id account = user.account_id, conv_id = *id;
+  auto job = [store, bot, account, conv_id]() -> Result<bot::AssistRequest> {
+    domain::Conversation conv;
+    std::vector<domain::Message> messages;
+    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
+      LINGXI_ASSIGN_OR_RETURN(conv, tx.GetConversation(account, conv_id));
+      LINGXI_ASSIGN_OR_RETURN(messages, tx.RecentMessages(account, conv_id, kTranscriptMessages));
+      return Status::Ok();
+    }));
+    bot::AssistRequest r;
+    r.account_id = account;
+    r.conversation_id = conv_id;
+    r.handoff_summary = conv.handoff_summary;
+    std::string last_customer;
+    for (const auto& m : messages) {
+      const char* role = m.sender_type == domain::SenderType::kContact ? "customer"
+                         : m.sender_type == domain::SenderType::kAgent ? "agent"
+                         : m.sender_type == domain::SenderType::kBot   ? "bot"
+                                                                       : nullptr;
+      if (!role) continue;  // system notices
+      if (m.sender_type == domain::SenderType::kContact) last_customer = m.content;
+      r.transcript.emplace_back(role, m.content);
+    }
+    if (!last_customer.empty()) {
+      const std::string lang = nlu::AnalyzeSignals(bot->normalizer(), last_customer).language;
+      r.language = lang.empty() ? "zh" : lang;
+    }
+    return r;
+  };
+  auto request = co_await server::RunBlocking(*ctx->workers, std::move(job));
+  if (!request.ok()) co_return ErrorResponse(request.status());
+  const bot::AgentAssist* assist = ctx->assist;
+  asio::thread_pool* workers = ctx->workers;
+  // The knowledge lookups run on a worker; the LLM call, if any, on the HTTP client's loop.
+  auto start = [assist, workers, r = std::move(*request)](std::function<void(bot::AssistResult)> cb) mutable {
+    asio::post(*workers, [assist, r = std::move(r), cb = std::move(cb)]() mutable { assist->Run(std::move(r), std::move(cb)); });
+  };
+  bot::AssistResult result = co_await server::AwaitCallback<bot::AssistResult>(std::move(start));
+  co_return JsonResponse(200, AssistJson(result));
+}
+
+}  // namespace
+
+void RegisterAssistRoutes(server::Router& router, ApiContext* ctx) {
+  router.Add("POST", "/api/v1/conversations/{id}/assist", [ctx](HttpRequest r) { return Assist(ctx, std::move(r)); });
+}
+
+}  // namespace lingxi::api
