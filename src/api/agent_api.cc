@@ -271,13 +271,37 @@ asio::awaitable<HttpResponse> Reply(ApiContext* ctx, HttpRequest req) {
   if (!id.ok()) co_return ErrorResponse(id.status());
   auto parsed = ParseJsonObject(req);
   if (auto* err = std::get_if<HttpResponse>(&parsed)) co_return std::move(*err);
-  auto content = ReqString(std::get<json::object>(parsed), "content", 32 * 1024);
+  const auto& body = std::get<json::object>(parsed);
+  auto content = ReqString(body, "content", 32 * 1024);
   if (!content.ok()) co_return ErrorResponse(content.status());
+  auto translate_to = OptString(body, "translate_to", 8);
+  if (!translate_to.ok()) co_return ErrorResponse(translate_to.status());
   const domain::Id conv = *id;
+  // A reply written in the agent's language, sent in the customer's: the translation is the
+  // message, the original is kept in its meta. Nothing is sent if the translation fails.
+  json::object extra_meta;
+  if (translate_to->has_value()) {
+    const std::string to = **translate_to;
+    if (to != "zh" && to != "en") co_return ErrorResponse(InvalidArgument("translate_to must be \"zh\" or \"en\""));
+    if (!ctx->translator || !ctx->translator->enabled())
+      co_return ErrorResponse(Unavailable("translation needs an LLM (set [llm] api_key / LINGXI_LLM_API_KEY)"));
+    bot::Translator* translator = ctx->translator;
+    const domain::Id account = user.account_id;
+    auto start = [translator, account, conv, to, text = *content](
+                     std::function<void(Result<std::vector<std::string>>)> cb) mutable {
+      translator->Translate(account, conv, {bot::TranslateItem{0, std::move(text)}}, to, std::move(cb));
+    };
+    auto translated = co_await server::AwaitCallback<Result<std::vector<std::string>>>(std::move(start));
+    if (!translated.ok()) co_return ErrorResponse(translated.status());
+    extra_meta["original"] = *content;
+    extra_meta["translated_to"] = to;
+    *content = std::move(translated->front());
+  }
   using conversations::TurnResult;
-  auto job8 = [ctx, user, conv, c = std::move(*content)](std::function<void(Result<TurnResult>)> cb) mutable {
-        asio::post(*ctx->workers, [ctx, user, conv, c = std::move(c), cb = std::move(cb)]() mutable {
-          ctx->conversations->PostAgentMessage(user.account_id, conv, user, std::move(c), std::move(cb));
+  auto job8 = [ctx, user, conv, c = std::move(*content), m = std::move(extra_meta)](
+                  std::function<void(Result<TurnResult>)> cb) mutable {
+        asio::post(*ctx->workers, [ctx, user, conv, c = std::move(c), m = std::move(m), cb = std::move(cb)]() mutable {
+          ctx->conversations->PostAgentMessage(user.account_id, conv, user, std::move(c), std::move(cb), std::move(m));
         });
       };
   auto r = co_await server::AwaitCallback<Result<TurnResult>>(std::move(job8));

@@ -14,6 +14,7 @@
 #include "api/widget_tokens.h"
 #include "bot/assist.h"
 #include "bot/bot.h"
+#include "bot/translate.h"
 #include "conversations/conversation_service.h"
 #include "kb/knowledge_base.h"
 #include "server/blocking.h"
@@ -27,6 +28,7 @@ struct ApiContext {
   conversations::ConversationService* conversations = nullptr;
   const bot::Bot* bot = nullptr;
   const bot::AgentAssist* assist = nullptr;  // agent assist; null: the endpoint answers 503
+  bot::Translator* translator = nullptr;     // real-time translation; null or no LLM: 503
   kb::KnowledgeBase* knowledge = nullptr;
   RealtimeHub* hub = nullptr;
   const WidgetTokens* widget_tokens = nullptr;
@@ -47,7 +49,7 @@ void RegisterFeedbackRoutes(server::Router& router, ApiContext* ctx);
 void RegisterUserRoutes(server::Router& router, ApiContext* ctx);
 void RegisterCannedRoutes(server::Router& router, ApiContext* ctx);
 void RegisterBotRoutes(server::Router& router, ApiContext* ctx);
-void RegisterAssistRoutes(server::Router& router, ApiContext* ctx);
+void RegisterAssistRoutes(server::Router& router, ApiContext* ctx);  // assist + translation
 
 // Verifies the customer's conversation token (bearer or ?token=) and, when the route has an
 // {id}, that the token is for that conversation (PermissionDenied otherwise).

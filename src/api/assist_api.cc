@@ -1,5 +1,7 @@
 // Agent assist: POST /api/v1/conversations/{id}/assist (any agent of the conversation's account)
-// -> {"summary", "drafts": [{"text", "sources"}], "by": "llm" | "extractive", "note"?}.
+// -> {"summary", "drafts": [{"text", "sources"}], "by": "llm" | "extractive", "note"?}; and
+// translation: POST /api/v1/conversations/{id}/translate {"target": "zh" | "en"} -> the customer's
+// messages in another language, translated: {"target", "translations": [{"message_id", "text"}]}.
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 
@@ -80,10 +82,62 @@ asio::awaitable<HttpResponse> Assist(ApiContext* ctx, HttpRequest req) {
   co_return JsonResponse(200, AssistJson(result));
 }
 
+constexpr size_t kTranslateMessages = 50;
+
+asio::awaitable<HttpResponse> Translate(ApiContext* ctx, HttpRequest req) {
+  LINGXI_AUTH_OR_RETURN(user, ctx, req);
+  auto id = ParseId(req.params["id"], "conversation id");
+  if (!id.ok()) co_return ErrorResponse(id.status());
+  auto parsed = ParseJsonObject(req);
+  if (auto* err = std::get_if<HttpResponse>(&parsed)) co_return std::move(*err);
+  auto target = ReqString(std::get<json::object>(parsed), "target", 8);
+  if (!target.ok()) co_return ErrorResponse(target.status());
+  if (*target != "zh" && *target != "en") co_return ErrorResponse(InvalidArgument("target must be \"zh\" or \"en\""));
+  if (!ctx->translator || !ctx->translator->enabled())
+    co_return ErrorResponse(Unavailable("translation needs an LLM (set [llm] api_key / LINGXI_LLM_API_KEY)"));
+  store::Store* store = ctx->store;
+  const bot::Bot* bot = ctx->bot;
+  const domain::Id account = user.account_id, conv_id = *id;
+  const std::string to = *target;
+  // The customer's messages written in another language than the agent's.
+  auto job = [store, bot, account, conv_id, to]() -> Result<std::vector<bot::TranslateItem>> {
+    std::vector<domain::Message> messages;
+    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
+      LINGXI_RETURN_IF_ERROR(tx.GetConversation(account, conv_id).status());
+      LINGXI_ASSIGN_OR_RETURN(messages, tx.RecentMessages(account, conv_id, kTranslateMessages));
+      return Status::Ok();
+    }));
+    std::vector<bot::TranslateItem> items;
+    for (const auto& m : messages) {
+      if (m.sender_type != domain::SenderType::kContact) continue;
+      const std::string lang = nlu::AnalyzeSignals(bot->normalizer(), m.content).language;
+      if (!lang.empty() && lang != to) items.push_back({m.id, m.content});
+    }
+    return items;
+  };
+  auto items = co_await server::RunBlocking(*ctx->workers, std::move(job));
+  if (!items.ok()) co_return ErrorResponse(items.status());
+  std::vector<domain::Id> ids;
+  for (const auto& i : *items) ids.push_back(i.message_id);
+  json::array out;
+  if (!items->empty()) {
+    bot::Translator* translator = ctx->translator;
+    auto start = [translator, account, conv_id, to, its = std::move(*items)](
+                     std::function<void(Result<std::vector<std::string>>)> cb) mutable {
+      translator->Translate(account, conv_id, std::move(its), to, std::move(cb));
+    };
+    auto texts = co_await server::AwaitCallback<Result<std::vector<std::string>>>(std::move(start));
+    if (!texts.ok()) co_return ErrorResponse(texts.status());
+    for (size_t i = 0; i < ids.size(); ++i) out.push_back(json::object{{"message_id", ids[i]}, {"text", (*texts)[i]}});
+  }
+  co_return JsonResponse(200, json::object{{"target", to}, {"translations", std::move(out)}});
+}
+
 }  // namespace
 
 void RegisterAssistRoutes(server::Router& router, ApiContext* ctx) {
   router.Add("POST", "/api/v1/conversations/{id}/assist", [ctx](HttpRequest r) { return Assist(ctx, std::move(r)); });
+  router.Add("POST", "/api/v1/conversations/{id}/translate", [ctx](HttpRequest r) { return Translate(ctx, std::move(r)); });
 }
 
 }  // namespace lingxi::api

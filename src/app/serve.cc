@@ -134,6 +134,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   assistant_options.model_name = config.llm_model;
   bot::Assistant assistant(&bot, http_client.get(), chat.get(), assistant_options);
   bot::AgentAssist assist(&bot, chat.get());
+  bot::Translator translator(chat.get());
   service_options.assistant = &assistant;
   conversations::ConversationService service(store.get(), &bot, &hub, service_options);
   api::WidgetTokens tokens(*secret);
@@ -145,6 +146,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   ctx.conversations = &service;
   ctx.bot = &bot;
   ctx.assist = &assist;
+  ctx.translator = &translator;
   ctx.knowledge = &knowledge;
   ctx.hub = &hub;
   ctx.widget_tokens = &tokens;

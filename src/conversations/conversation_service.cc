@@ -399,7 +399,7 @@ void ConversationService::RequestHuman(Id account_id, Id conversation_id, Id con
 }
 
 void ConversationService::PostAgentMessage(Id account_id, Id conversation_id, const domain::User& agent,
-                                           std::string content, TurnCallback done) {
+                                           std::string content, TurnCallback done, boost::json::object extra_meta) {
   if (Status s = ValidateContent(content); !s.ok()) return done(s);
   if (agent.account_id != account_id) return done(NotFound("conversation not found"));
   std::unique_lock<std::mutex> lock;
@@ -413,7 +413,7 @@ void ConversationService::PostAgentMessage(Id account_id, Id conversation_id, co
     st->conv.assignee_id = agent.id;
     status_changed = true;
   }
-  boost::json::object meta;
+  boost::json::object meta = std::move(extra_meta);
   meta["agent_name"] = agent.name;
   auto turn = std::make_shared<TurnResult>();
   turn->message = Message{0, account_id, conversation_id, SenderType::kAgent, agent.id, content,

@@ -14,6 +14,8 @@
 // and must be short (post real work elsewhere).
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -87,9 +89,10 @@ class ConversationService {
                               TurnCallback& done, const std::string& client_ref = {});
   // The customer pressed "talk to a person": queue for agents (no-op if already with humans).
   void RequestHuman(Id account_id, Id conversation_id, Id contact_id, TurnCallback done);
-  // An agent's reply; assigns the conversation to the agent if nobody holds it.
+  // An agent's reply; assigns the conversation to the agent if nobody holds it. `extra_meta` is
+  // added to the message's meta (e.g. the original of a translated reply).
   void PostAgentMessage(Id account_id, Id conversation_id, const domain::User& agent, std::string content,
-                        TurnCallback done);
+                        TurnCallback done, boost::json::object extra_meta = {});
   // Assigns (claims or transfers) to `assignee_id`, an active user of the account.
   void Assign(Id account_id, Id conversation_id, Id assignee_id, ConversationCallback done);
   // Marks resolved and tells the customer.

@@ -429,3 +429,49 @@ TEST_F(LlmAgent, AgentAssistFallsBackToExtractiveWhenTheModelFails) {
 
 }  // namespace
 }  // namespace lingxi::it
+
+namespace lingxi::it {
+namespace {
+
+// Real-time translation: the agent reads the customer's English in Chinese and replies in Chinese,
+// sent in English with the original kept; personal data never leaves the machine; translations
+// are cached; a failed translation sends nothing.
+TEST_F(LlmAgent, AgentsReadAndReplyThroughTranslation) {
+  Script(R"([{"user_contains": "where is my parcel", "content": "{\"translations\": [\"我的电话是 [PHONE_1]，我的包裹在哪里？\"]}"},
+              {"user_contains": "包裹今天送达", "content": "{\"translations\": [\"Hello, your parcel arrives today.\"]}"},
+              {"user_contains": "请稍等", "content": "{\"translations\": [\"one\", \"two\"]}"},
+              {"content": "Let me check that for you [1]."}])");
+  auto s = StartAs(kCustomer);
+  ASSERT_EQ(Say(s, "My phone is 13812345678, where is my parcel?").status, 201);
+  const std::string agent = Login(port());
+  auto t = Http(port(), "POST", ConvPath(s.conversation_id, "/translate"), json::serialize(json::object{{"target", "zh"}}), agent);
+  ASSERT_EQ(t.status, 200) << t.body;
+  ASSERT_EQ(Len(At(t.json, "translations")), 1u) << t.body;
+  EXPECT_NE(Str(At(At(At(t.json, "translations"), 0), "text")).find("13812345678"), std::string::npos) << t.body;
+  const size_t calls = mock_->Requests().size();
+  auto again = Http(port(), "POST", ConvPath(s.conversation_id, "/translate"), json::serialize(json::object{{"target", "zh"}}), agent);
+  EXPECT_EQ(again.body, t.body);
+  EXPECT_EQ(mock_->Requests().size(), calls) << "a cached translation was requested again";
+  for (const auto& r : mock_->Requests()) EXPECT_EQ(r.body.find("13812345678"), std::string::npos) << r.body;
+
+  auto sent = Http(port(), "POST", ConvPath(s.conversation_id, "/messages"),
+                   json::serialize(json::object{{"content", "您好，包裹今天送达。"}, {"translate_to", "en"}}), agent);
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  const auto& msg = At(sent.json, "message");
+  EXPECT_EQ(Str(At(msg, "content")), "Hello, your parcel arrives today.");
+  EXPECT_EQ(Str(At(At(msg, "meta"), "original")), "您好，包裹今天送达。");
+  EXPECT_EQ(Str(At(At(msg, "meta"), "translated_to")), "en");
+  auto seen = CustomerMessages(port(), s);
+  EXPECT_EQ(Str(At(seen.back(), "content")), "Hello, your parcel arrives today.");
+
+  // One item in, two translations out: refused, nothing sent.
+  const size_t before = CustomerMessages(port(), s).size();
+  auto bad = Http(port(), "POST", ConvPath(s.conversation_id, "/messages"),
+                  json::serialize(json::object{{"content", "请稍等"}, {"translate_to", "en"}}), agent);
+  EXPECT_EQ(bad.status, 503) << bad.body;
+  EXPECT_EQ(CustomerMessages(port(), s).size(), before);
+  EXPECT_EQ(Http(port(), "POST", ConvPath(s.conversation_id, "/translate"), json::serialize(json::object{{"target", "fr"}}), agent).status, 422);
+}
+
+}  // namespace
+}  // namespace lingxi::it

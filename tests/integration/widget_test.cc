@@ -207,6 +207,22 @@ TEST_F(WidgetFlow, AgentAssistWithoutAModelIsExtractive) {
   EXPECT_EQ(Http(port(), "POST", ConvPath(999999, "/assist"), "", agent).status, 404);
 }
 
+// Without an LLM there is no translation: a clear 503, and a reply asked to be translated is
+// not sent untranslated.
+TEST_F(WidgetFlow, TranslationWithoutAModelIsUnavailableAndSendsNothing) {
+  auto s = StartConversation(port());
+  ASSERT_EQ(CustomerSay(port(), s, "where is my parcel?").status, 201);
+  const std::string agent = Login(port());
+  auto t = Http(port(), "POST", ConvPath(s.conversation_id, "/translate"), json::serialize(json::object{{"target", "zh"}}), agent);
+  EXPECT_EQ(t.status, 503) << t.body;
+  EXPECT_EQ(t.ErrorCode(), "unavailable") << t.body;
+  const size_t before = CustomerMessages(port(), s).size();
+  auto r = Http(port(), "POST", ConvPath(s.conversation_id, "/messages"),
+                json::serialize(json::object{{"content", "您好"}, {"translate_to", "en"}}), agent);
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(CustomerMessages(port(), s).size(), before);
+}
+
 // Identity verification: a page can claim to be any customer, so only the business's back-end
 // (holding the inbox's secret) can vouch for one. Otherwise anyone could chat as "cust-1001"
 // and have the bot's tools read that customer's orders.

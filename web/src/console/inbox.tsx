@@ -31,7 +31,10 @@ interface Canned { id: number; shortcut: string; content: string }
 interface Detail extends Conversation { contact?: any; messages: Message[] }
 interface Assist { summary: string; drafts: { text: string; sources: { id: number; title: string }[] }[]; by: 'llm' | 'extractive'; note?: string }
 
-export function ConversationView({ id, t, me, live, typing }: { id: number; t: Strings; me: User; live: Message[]; typing: boolean }) {
+// The language a text is written in, as the server tells them apart: Chinese if it has Han characters.
+const langOf = (text: string): 'zh' | 'en' => (/[\u4e00-\u9fff]/.test(text) ? 'zh' : 'en');
+
+export function ConversationView({ id, t, me, live, typing, lang }: { id: number; t: Strings; me: User; live: Message[]; typing: boolean; lang: 'zh' | 'en' }) {
   const [detail, setDetail] = useState<Detail | null>(null);
   const [contact, setContact] = useState<any>(null);
   const [reply, setReply] = useState('');
@@ -40,6 +43,11 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
   const [canned, setCanned] = useState<Canned[]>([]);
   const [pick, setPick] = useState(0);
   const [assist, setAssist] = useState<Assist | null>(null);
+  // Translation (needs an LLM on the server): customer messages shown in the agent's language,
+  // replies sent in the customer's.
+  const [translations, setTranslations] = useState<Record<number, string>>({});
+  const [translating, setTranslating] = useState(false);
+  const [sendTranslated, setSendTranslated] = useState(false);
   const logRef = useRef<HTMLDivElement>(null);
   const lastTyping = useRef(0);
   const replyRef = useRef<HTMLTextAreaElement>(null);
@@ -49,7 +57,7 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
     setDetail(d);
     api(`/api/v1/contacts/${d.contact_id}`).then(setContact, () => setContact(null));
   };
-  useEffect(() => { setDetail(null); setReply(''); setAssist(null); load().catch((e) => setError(e.message)); }, [id]);
+  useEffect(() => { setDetail(null); setReply(''); setAssist(null); setTranslations({}); setTranslating(false); load().catch((e) => setError(e.message)); }, [id]);
   useEffect(() => {
     api<{ agents: User[] }>('/api/v1/agents').then((r) => setAgents(r.agents), () => setAgents([]));
     api<{ canned_replies: Canned[] }>('/api/v1/canned_replies').then((r) => setCanned(r.canned_replies), () => setCanned([]));
@@ -69,11 +77,27 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
       await load();
     } catch (e: any) { setError(e.message); }
   };
+  const lastCustomer = [...messages].reverse().find((m) => m.sender_type === 'contact');
+  const customerLang = lastCustomer ? langOf(lastCustomer.content) : lang;
+  const foreign = customerLang !== lang;
+  const translate = async () => {
+    setError('');
+    try {
+      const r = await api<{ translations: { message_id: number; text: string }[] }>(`/api/v1/conversations/${id}/translate`, { method: 'POST', body: { target: lang } });
+      setTranslations(Object.fromEntries(r.translations.map((x) => [x.message_id, x.text])));
+      setTranslating(true);
+      setSendTranslated(true);
+    } catch (e: any) { setError(e.message); }
+  };
+  // New customer messages while translation is on are translated too.
+  useEffect(() => {
+    if (translating && messages.some((m) => m.sender_type === 'contact' && langOf(m.content) !== lang && !(m.id in translations))) translate();
+  }, [messages.length]);
   const send = async () => {
     const content = reply.trim();
     if (!content) return;
     setReply('');
-    await act('messages', { content });
+    await act('messages', foreign && sendTranslated ? { content, translate_to: customerLang } : { content });
   };
   // Agent assist: a summary and reply drafts (by the LLM when configured, else from the knowledge base).
   const suggest = async () => {
@@ -140,6 +164,7 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
               {agents.filter((a) => a.id !== detail.assignee_id).map((a) => <option key={a.id} value={a.id}>{a.name}{a.id === me.id ? ` (${t.me})` : ''}</option>)}
             </select>
           )}
+          {foreign && <button class="secondary" onClick={() => (translating ? setTranslating(false) : translate())}>{translating ? t.showOriginal : t.translate}</button>}
           {status !== 'resolved' && <button title={`${t.resolve} (e)`} onClick={() => act('resolve')}>{t.resolve}</button>}
         </div>
         {detail.handoff_summary && (
@@ -163,6 +188,8 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
               <div class="who">{m.sender_type === 'agent' && m.meta?.agent_name ? m.meta.agent_name : t[m.sender_type]}
                 <span class="time">{new Date(m.created_at_ms).toLocaleTimeString()}</span></div>
               <div class="bubble">{renderText(m.content)}</div>
+              {translating && translations[m.id] && <div class="translation" data-testid="translation">{translations[m.id]}</div>}
+              {m.meta?.original && <div class="translation">{t.original}: {m.meta.original}</div>}
               {m.sender_type === 'bot' && (m.meta?.sources?.length ?? 0) > 0 && (
                 <div class="sources">{t.sources}{m.meta!.sources!.map((s) => `${s.title} (${s.score.toFixed(1)})`).join('、')}
                   {m.meta?.confidence !== undefined && ` · ${Math.round(m.meta.confidence * 100)}%`}</div>
@@ -186,6 +213,10 @@ export function ConversationView({ id, t, me, live, typing }: { id: number; t: S
           <textarea ref={replyRef} title={`${t.reply} (r)`} aria-label={t.reply} value={reply} placeholder={`${t.reply} (Ctrl+Enter)`}
             onInput={(e) => { setReply((e.target as HTMLTextAreaElement).value); setPick(0); }} onKeyDown={onKey} />
           <div class="composer-actions">
+            {foreign && (
+              <label class="inline"><input type="checkbox" checked={sendTranslated} onChange={(e) => setSendTranslated((e.target as HTMLInputElement).checked)} />
+                {' '}{customerLang === 'zh' ? t.sendInZh : t.sendInEn}</label>
+            )}
             <button class="secondary" title={`${t.suggest} (s)`} onClick={suggest}>{t.suggest}</button>
             <button title={`${t.send} (Ctrl+Enter)`} onClick={send} disabled={!reply.trim()}>{t.send}</button>
           </div>

@@ -170,7 +170,7 @@ function App() {
             </ul>
           </div>
           {selected ? (
-            <ConversationView key={`${selected}:${convs.get(selected)?.status}:${convs.get(selected)?.assignee_id}`} id={selected} t={t} me={me}
+            <ConversationView key={`${selected}:${convs.get(selected)?.status}:${convs.get(selected)?.assignee_id}`} id={selected} t={t} me={me} lang={lang}
               live={live} typing={Date.now() - (typing[selected] || 0) < 4000} />
           ) : <div class="thread empty">{t.select}</div>}
         </div>

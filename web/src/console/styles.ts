@@ -43,6 +43,8 @@ input, textarea { font: inherit; padding: 6px 8px; border: 1px solid #cbd5e1; bo
 .summary { margin: 10px 14px 0; padding: 8px 10px; background: #fffbeb; border: 1px solid #fde68a; border-radius: 8px; font-size: 13px; }
 .summary.assist { background: #eff6ff; border-color: #bfdbfe; }
 .drafts { margin: 6px 0 0; padding-left: 20px; }
+.translation { margin-top: 3px; padding: 4px 8px; font-size: 13px; color: #1e3a8a; background: #eff6ff; border-radius: 6px; }
+label.inline { display: inline-flex; align-items: center; gap: 4px; font-size: 13px; margin-right: 8px; }
 .drafts li { margin: 4px 0; }
 button.link { background: none; border: none; padding: 0; color: inherit; text-align: left; cursor: pointer; font: inherit; white-space: pre-wrap; }
 button.link:hover { text-decoration: underline; }

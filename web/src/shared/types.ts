@@ -7,6 +7,8 @@ export interface MessageMeta {
   language?: string;
   handoff_reason?: string;
   agent_name?: string;
+  original?: string;       // an agent reply sent translated: what the agent wrote
+  translated_to?: string;
 }
 export interface Message {
   id: number;
