@@ -274,6 +274,37 @@ test('console keyboard shortcuts: tabs, help overlay, j to select, c to claim', 
   await ctx.close();
 });
 
+test('the signed-in shop customer gets a diagnosis; the admin reads its trace', async () => {
+  const shopCtx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 800 } });
+  const shopper = await shopCtx.newPage();
+  await shopper.goto(`${server.base}/demo`);
+  await shopper.getByRole('button', { name: '在线客服' }).click();
+  const asked = await ask(shopper, '我的包裹显示已签收但我没收到');
+  assert.match(await asked.locator('.bubble').innerText(), /订单号/);
+  const diagnosed = await ask(shopper, 'LX20240001');
+  assert.match(await diagnosed.locator('.bubble').innerText(), /6-2-3018/);
+  const { conversationId } = await shopper.evaluate(() => JSON.parse(localStorage.getItem('lingxi:demo')));
+
+  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+  const admin = await ctx.newPage();
+  await admin.goto(`${server.base}/console`);
+  await admin.getByLabel('Email').fill('agent@demo.lingxi');
+  await admin.getByLabel('Password').fill('demo');
+  await admin.getByRole('button', { name: 'Log in' }).click();
+  await admin.getByRole('tab', { name: /All open/ }).click();
+  await admin.locator(`button[data-conversation="${conversationId}"]`).click();
+  await admin.getByRole('button', { name: 'Trace' }).last().click();
+  const trace = admin.getByTestId('trace');
+  await trace.waitFor({ timeout: WAIT });
+  const text = await trace.innerText();
+  assert.match(text, /playbook/);
+  assert.match(text, /get_order/);
+  assert.match(text, /track_shipment/);
+  await shot(admin, 'console-trace');
+  await ctx.close();
+  await shopCtx.close();
+});
+
 test('widget survives a server restart without losing the thread', async () => {
   const ids = async () => customer.locator('li.row[data-id]').evaluateAll((els) => els.map((e) => Number(e.dataset.id)));
   const beforeIds = await ids();

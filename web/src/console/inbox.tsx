@@ -31,6 +31,33 @@ interface Canned { id: number; shortcut: string; content: string }
 interface Detail extends Conversation { contact?: any; messages: Message[] }
 interface Assist { summary: string; drafts: { text: string; sources: { id: number; title: string }[] }[]; by: 'llm' | 'extractive'; note?: string }
 
+// One answer's trace (GET /api/v1/messages/{id}/trace), for admins.
+function TraceView({ trace, t }: { trace: any; t: Strings }) {
+  const tools: any[] = trace.tool_calls || [];
+  const passages: any[] = trace.passages || [];
+  const prompt: any[] = trace.prompt || [];
+  return (
+    <div class="trace" data-testid="trace">
+      <div><strong>{trace.kind}</strong>{trace.playbook && ` · ${trace.playbook}`}{trace.chosen_by && ` (${trace.chosen_by})`}
+        {trace.elapsed_ms !== undefined && ` · ${trace.elapsed_ms} ms`}{trace.fallback && ` · ${t.fallback}: ${trace.fallback}`}</div>
+      {passages.length > 0 && <div>{t.sources}{passages.map((p) => `${p.title} (${Number(p.score).toFixed(1)})`).join('、')}</div>}
+      {tools.length > 0 && (
+        <ul>{tools.map((c, i) => (
+          <li key={i}><code>{c.tool}</code> {c.ok === undefined ? '' : c.ok ? '✓' : '✗'} {c.http_status ?? ''}
+            {c.elapsed_ms !== undefined && ` · ${c.elapsed_ms} ms`} {c.error ? ` · ${c.error}` : ''}</li>
+        ))}</ul>
+      )}
+      {(trace.transcript || []).length > 0 && <div class="steps">{(trace.transcript as string[]).join(' → ')}</div>}
+      {prompt.length > 0 && (
+        <details><summary>{t.prompt} ({prompt.length})</summary>
+          {prompt.map((p, i) => <pre key={i}><b>{p.role}</b>: {p.content}</pre>)}
+        </details>
+      )}
+      <details><summary>JSON</summary><pre>{JSON.stringify(trace, null, 2)}</pre></details>
+    </div>
+  );
+}
+
 // The language a text is written in, as the server tells them apart: Chinese if it has Han characters.
 const langOf = (text: string): 'zh' | 'en' => (/[\u4e00-\u9fff]/.test(text) ? 'zh' : 'en');
 
@@ -48,6 +75,14 @@ export function ConversationView({ id, t, me, live, typing, lang }: { id: number
   const [translations, setTranslations] = useState<Record<number, string>>({});
   const [translating, setTranslating] = useState(false);
   const [sendTranslated, setSendTranslated] = useState(false);
+  // Admins: why the bot answered as it did (playbook steps, tool calls, the LLM prompt, timings).
+  const [trace, setTrace] = useState<{ id: number; trace: any } | null>(null);
+  const showTrace = async (mid: number) => {
+    if (trace?.id === mid) { setTrace(null); return; }
+    setError('');
+    try { setTrace({ id: mid, trace: (await api<{ trace: any }>(`/api/v1/messages/${mid}/trace`)).trace }); }
+    catch (e: any) { setError(e.message); }
+  };
   const logRef = useRef<HTMLDivElement>(null);
   const lastTyping = useRef(0);
   const replyRef = useRef<HTMLTextAreaElement>(null);
@@ -190,6 +225,10 @@ export function ConversationView({ id, t, me, live, typing, lang }: { id: number
               <div class="bubble">{renderText(m.content)}</div>
               {translating && translations[m.id] && <div class="translation" data-testid="translation">{translations[m.id]}</div>}
               {m.meta?.original && <div class="translation">{t.original}: {m.meta.original}</div>}
+              {me.role === 'admin' && m.sender_type === 'bot' && (m.meta?.playbook || m.meta?.llm || m.meta?.fallback) && (
+                <button class="link trace-link" onClick={() => showTrace(m.id)}>{trace?.id === m.id ? t.hideTrace : t.trace}</button>
+              )}
+              {trace?.id === m.id && <TraceView trace={trace.trace} t={t} />}
               {m.sender_type === 'bot' && (m.meta?.sources?.length ?? 0) > 0 && (
                 <div class="sources">{t.sources}{m.meta!.sources!.map((s) => `${s.title} (${s.score.toFixed(1)})`).join('、')}
                   {m.meta?.confidence !== undefined && ` · ${Math.round(m.meta.confidence * 100)}%`}</div>

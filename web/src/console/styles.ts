@@ -43,6 +43,10 @@ input, textarea { font: inherit; padding: 6px 8px; border: 1px solid #cbd5e1; bo
 .summary { margin: 10px 14px 0; padding: 8px 10px; background: #fffbeb; border: 1px solid #fde68a; border-radius: 8px; font-size: 13px; }
 .summary.assist { background: #eff6ff; border-color: #bfdbfe; }
 .drafts { margin: 6px 0 0; padding-left: 20px; }
+.trace { margin-top: 4px; padding: 6px 8px; font-size: 12px; background: #f8fafc; border: 1px dashed #cbd5e1; border-radius: 6px; }
+.trace pre { white-space: pre-wrap; margin: 4px 0; max-height: 240px; overflow: auto; }
+.trace ul { margin: 4px 0; padding-left: 18px; }
+button.link.trace-link { font-size: 12px; color: #2563eb; margin-top: 2px; }
 .translation { margin-top: 3px; padding: 4px 8px; font-size: 13px; color: #1e3a8a; background: #eff6ff; border-radius: 6px; }
 label.inline { display: inline-flex; align-items: center; gap: 4px; font-size: 13px; margin-right: 8px; }
 .drafts li { margin: 4px 0; }

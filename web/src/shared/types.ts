@@ -9,6 +9,9 @@ export interface MessageMeta {
   agent_name?: string;
   original?: string;       // an agent reply sent translated: what the agent wrote
   translated_to?: string;
+  playbook?: string;       // the bot answer came from a playbook
+  llm?: unknown;           // ... or from the LLM
+  fallback?: boolean;      // ... or from the embedded engine after the LLM failed
 }
 export interface Message {
   id: number;
