@@ -6,6 +6,8 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <type_traits>
 #include <variant>
@@ -13,6 +15,7 @@
 #include "api/realtime_hub.h"
 #include "api/widget_tokens.h"
 #include "bot/assist.h"
+#include "bot/assistant.h"
 #include "bot/bot.h"
 #include "bot/translate.h"
 #include "conversations/conversation_service.h"
@@ -29,6 +32,11 @@ struct ApiContext {
   const bot::Bot* bot = nullptr;
   const bot::AgentAssist* assist = nullptr;  // agent assist; null: the endpoint answers 503
   bot::Translator* translator = nullptr;     // real-time translation; null or no LLM: 503
+  const bot::Assistant* assistant = nullptr;  // the AI agent (its per-account tools and playbooks)
+  // Re-reads an account's tools and playbooks from the automation directory and swaps them in
+  // (blocking: call on a worker). NotFound if the account has no directory; the file's error
+  // otherwise (the previous automation keeps serving).
+  std::function<Result<std::shared_ptr<const bot::Automation>>(domain::Id account_id)> reload_automation;
   kb::KnowledgeBase* knowledge = nullptr;
   RealtimeHub* hub = nullptr;
   const WidgetTokens* widget_tokens = nullptr;

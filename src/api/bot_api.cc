@@ -2,11 +2,14 @@
 //   GET /api/v1/messages/{id}/trace                  the stored trace of one bot answer: prompt sent
 //                                                    (masked), passages, tool calls, timings, fallback
 //   GET /api/v1/llm/usage?conversation_id=N&since=MS token usage totals (account, or one conversation)
+//   GET /api/v1/automation                           the account's tools and playbooks in use
+//   POST /api/v1/automation/reload                   re-read them from the automation directory
 #include <boost/json.hpp>
 
 #include "api/api.h"
 #include "api/http_status.h"
 #include "api/request_utils.h"
+#include "server/blocking.h"
 
 namespace lingxi::api {
 
@@ -57,11 +60,48 @@ asio::awaitable<HttpResponse> Usage(ApiContext* ctx, HttpRequest req) {
   co_return JsonResponse(200, o);
 }
 
+json::object AutomationJson(const bot::Automation* a) {
+  json::array tools, playbooks;
+  if (a && a->tools) {
+    for (const auto& t : a->tools->tools())
+      tools.push_back(json::object{{"name", t.name}, {"method", t.method}, {"acts_for_customer", !t.customer_param.empty()}});
+  }
+  if (a && a->flows) {
+    for (const auto& pb : a->flows->playbooks().playbooks()) {
+      playbooks.push_back(json::object{{"id", pb.id}, {"title", json::object{{"zh", pb.title.Get("zh")}, {"en", pb.title.Get("en")}}},
+                                       {"examples", pb.examples_zh.size() + pb.examples_en.size()},
+                                       {"steps", pb.steps.size()},
+                                       {"needs_customer", PlaybookNeedsCustomer(*a, pb)}});
+    }
+  }
+  return json::object{{"tools", std::move(tools)}, {"playbooks", std::move(playbooks)},
+                      {"router", a && a->router != nullptr}};
+}
+
+asio::awaitable<HttpResponse> GetAutomation(ApiContext* ctx, HttpRequest req) {
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can see the automation");
+  auto a = ctx->assistant ? ctx->assistant->GetAutomation(user.account_id) : nullptr;
+  co_return JsonResponse(200, AutomationJson(a.get()));
+}
+
+asio::awaitable<HttpResponse> ReloadAutomation(ApiContext* ctx, HttpRequest req) {
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can reload the automation");
+  if (!ctx->reload_automation) co_return ErrorResponse(Unavailable("automation reload is not configured"));
+  auto reload = ctx->reload_automation;
+  const domain::Id account = user.account_id;
+  auto job = [reload, account]() { return reload(account); };
+  auto r = co_await server::RunBlocking(*ctx->workers, std::move(job));
+  if (!r.ok()) co_return ErrorResponse(r.status());
+  co_return JsonResponse(200, AutomationJson(r->get()));
+}
+
 }  // namespace
 
 void RegisterBotRoutes(server::Router& router, ApiContext* ctx) {
   router.Add("GET", "/api/v1/messages/{id}/trace", [ctx](HttpRequest r) { return Trace(ctx, std::move(r)); });
   router.Add("GET", "/api/v1/llm/usage", [ctx](HttpRequest r) { return Usage(ctx, std::move(r)); });
+  router.Add("GET", "/api/v1/automation", [ctx](HttpRequest r) { return GetAutomation(ctx, std::move(r)); });
+  router.Add("POST", "/api/v1/automation/reload", [ctx](HttpRequest r) { return ReloadAutomation(ctx, std::move(r)); });
 }
 
 }  // namespace lingxi::api

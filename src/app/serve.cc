@@ -153,10 +153,32 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   ctx.workers = &workers;
   ctx.session_ttl_ms = static_cast<int64_t>(config.session_ttl_hours) * 3600 * 1000;
   ctx.ready = &ready;
+  ctx.assistant = &assistant;
+  // Tools and playbooks per account: <automation dir>/<account id>/ when configured, else data/demo
+  // for the demo workspace. `self` (host:port of this server, for the demo shop's tools) is set
+  // before `ready`, and reloads are refused until then.
+  const std::filesystem::path demo_dir = std::filesystem::path(flags.demo_kb_dir).parent_path();
+  std::string self;
+  auto automation_source = [&config, demo_dir](domain::Id id) -> std::string {
+    if (!config.automation_dir.empty()) {
+      const auto d = std::filesystem::path(config.automation_dir) / std::to_string(id);
+      if (std::filesystem::is_directory(d)) return d.string();
+    }
+    return config.demo ? demo_dir.string() : std::string();
+  };
+  auto load_automation = [&](domain::Id id) -> Result<std::shared_ptr<const bot::Automation>> {
+    if (!ready.load(std::memory_order_acquire)) return Unavailable("the server is starting");
+    const std::string dir = automation_source(id);
+    if (dir.empty())
+      return NotFound("no automation directory for account " + std::to_string(id) + " (set [automation] dir)");
+    LINGXI_ASSIGN_OR_RETURN(auto a, LoadAutomation(dir, self, *normalizer, store.get(), id));
+    assistant.SetAutomation(id, a);
+    return a;
+  };
+  ctx.reload_automation = load_automation;
 
   server::Router router;
   api::RegisterRoutes(router, &ctx);
-  const std::filesystem::path demo_dir = std::filesystem::path(flags.demo_kb_dir).parent_path();
   if (config.demo) {
     if (Status s = api::RegisterDemoShopRoutes(router, (demo_dir / "shop").string(), &ctx, "demo"); !s.ok()) {
       LOG_ERROR("demo shop: {}", s.ToString());
@@ -186,26 +208,27 @@ int RunServe(const Config& config, const ServeFlags& flags) {
     return 1;
   }
 
+  std::vector<domain::Id> account_ids;
+  (void)store->Read([&](store::ReadTx& tx) -> Status {
+    LINGXI_ASSIGN_OR_RETURN(account_ids, tx.ListAccountIds());
+    return Status::Ok();
+  });
   // Warm the demo knowledge base so the first customer does not pay for the index build.
-  if (config.demo) {
-    std::vector<domain::Id> ids;
-    (void)store->Read([&](store::ReadTx& tx) -> Status {
-      LINGXI_ASSIGN_OR_RETURN(ids, tx.ListAccountIds());
-      return Status::Ok();
-    });
-    for (auto id : ids) (void)knowledge.Get(id);
-    // The demo account's tools call the demo shop on this very server.
-    const std::string self = "127.0.0.1:" + std::to_string(http.port());
-    for (auto id : ids) {
-      auto automation = LoadAutomation(demo_dir.string(), self, *normalizer, store.get(), id);
-      if (!automation.ok()) {
-        LOG_ERROR("demo automation: {}", automation.status().ToString());
-        return 1;
-      }
-      assistant.SetAutomation(id, *automation);
+  if (config.demo)
+    for (auto id : account_ids) (void)knowledge.Get(id);
+  // The demo account's tools call the demo shop on this very server.
+  self = "127.0.0.1:" + std::to_string(http.port());
+  for (auto id : account_ids) {
+    const std::string dir = automation_source(id);
+    if (dir.empty()) continue;
+    auto automation = LoadAutomation(dir, self, *normalizer, store.get(), id);
+    if (!automation.ok()) {
+      LOG_ERROR("automation of account {}: {}", id, automation.status().ToString());
+      return 1;
     }
+    assistant.SetAutomation(id, *automation);
   }
-  ready = true;
+  ready.store(true, std::memory_order_release);
   const std::string base = "http://" + config.host + ":" + std::to_string(http.port());
   LOG_INFO("lingxi listening on {} ({} I/O threads, {} workers)", base, io_threads, config.worker_threads);
   // Machine-readable line for scripts and tests that start the server on port 0.

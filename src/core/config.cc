@@ -92,6 +92,7 @@ Status LoadConfig(const std::string& path, bool required, const EnvLookup& env, 
       LINGXI_RETURN_IF_ERROR(TomlString(t, "llm", "model", &c->llm_model));
       LINGXI_RETURN_IF_ERROR(TomlString(t, "llm", "api_key", &c->llm_api_key));
       LINGXI_RETURN_IF_ERROR(TomlInt(t, "llm", "timeout", 1, 600, &c->llm_timeout_seconds));
+      LINGXI_RETURN_IF_ERROR(TomlString(t, "automation", "dir", &c->automation_dir));
     } else if (required) {
       return InvalidArgument("config file not found: " + path);
     }
@@ -113,6 +114,7 @@ Status LoadConfig(const std::string& path, bool required, const EnvLookup& env, 
   EnvString(env, "LINGXI_LLM_MODEL", &c->llm_model);
   EnvString(env, "LINGXI_LLM_API_KEY", &c->llm_api_key);
   LINGXI_RETURN_IF_ERROR(EnvInt(env, "LINGXI_LLM_TIMEOUT", 1, 600, &c->llm_timeout_seconds));
+  EnvString(env, "LINGXI_AUTOMATION_DIR", &c->automation_dir);
   return ValidateConfig(*c);
 }
 

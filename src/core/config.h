@@ -37,6 +37,9 @@ struct Config {
   std::string llm_api_key;     // LINGXI_LLM_API_KEY; never logged
   int llm_timeout_seconds = 20;  // absolute deadline per answer, tool calls included
   bool llm_enabled() const { return !llm_api_key.empty(); }
+  // [automation] Per-account tools and playbooks: `<dir>/<account id>/tools.json` and
+  // `<dir>/<account id>/playbooks/*.json`, loaded at start and on POST /api/v1/automation/reload.
+  std::string automation_dir;  // LINGXI_AUTOMATION_DIR; empty = none (the demo account uses data/demo)
   // Not in the file: set by `serve --demo`.
   bool demo = false;
 };
