@@ -2,7 +2,7 @@
 // server (started in a forked child process so its memory is not counted). Prints JSON:
 // completed, errors, added first-token latency (client-observed first token minus the delay the
 // mock was scripted to wait), RSS growth per stream, and cancel-to-done latency.
-//   lingxi_llm_bench [--streams 1000] [--cancel 100] [--tps 50] [--tokens 150] [--ramp-ms 0]
+//   lingxi_llm_bench [--streams 1000] [--cancel 100] [--tps 50] [--tokens 150] [--ramp-ms 0] [--mock-threads 1]
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -44,7 +44,7 @@ double Percentile(std::vector<double> v, double p) {
 }
 
 // Child: serves the mock until the parent closes `control_fd`.
-[[noreturn]] void RunMock(int port_fd, int control_fd, int tps, int tokens) {
+[[noreturn]] void RunMock(int port_fd, int control_fd, int tps, int tokens, int threads) {
   std::string content;
   for (int i = 0; i < tokens; ++i) content += (i == 0 ? "word" : " word");
   std::vector<lingxi::testing::MockRule> rules;
@@ -59,7 +59,7 @@ double Percentile(std::vector<double> v, double p) {
     r.stamp_first_token = true;
     rules.push_back(r);
   }
-  lingxi::testing::MockOpenAiServer mock(rules, {.threads = 1, .record_bodies = false});
+  lingxi::testing::MockOpenAiServer mock(rules, {.threads = threads, .record_bodies = false});
   uint16_t port = mock.port();
   if (write(port_fd, &port, sizeof port) != sizeof port) _exit(1);
   char c;
@@ -78,7 +78,16 @@ struct StreamStat {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int streams = 1000, cancel = 100, tps = 50, tokens = 150, ramp_ms = 0;
+  int streams = 1000, cancel = 100, tps = 50, tokens = 150, ramp_ms = 0, mock_threads = 1;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
+      std::printf("lingxi_llm_bench [--streams 1000] [--cancel 100] [--tps 50] [--tokens 150] [--ramp-ms 0] "
+                  "[--mock-threads 1]\n"
+                  "Streams answers through llm::ChatClient from a mock OpenAI server (a forked child) with first\n"
+                  "tokens after 1-3 s; prints first-token overhead, memory per stream and cancellation latency.\n");
+      return 0;
+    }
+  }
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string f = argv[i];
     int v = std::atoi(argv[i + 1]);
@@ -87,6 +96,7 @@ int main(int argc, char** argv) {
     if (f == "--tps") tps = v;
     if (f == "--tokens") tokens = v;
     if (f == "--ramp-ms") ramp_ms = v;  // spread submissions over this long (0 = one burst)
+    if (f == "--mock-threads") mock_threads = std::max(1, v);  // the mock server's threads
   }
   cancel = std::min(cancel, streams);
   int port_pipe[2], control_pipe[2];
@@ -95,7 +105,7 @@ int main(int argc, char** argv) {
   if (child == 0) {
     close(port_pipe[0]);
     close(control_pipe[1]);
-    RunMock(port_pipe[1], control_pipe[0], tps, tokens);
+    RunMock(port_pipe[1], control_pipe[0], tps, tokens, mock_threads);
   }
   close(port_pipe[1]);
   close(control_pipe[0]);
