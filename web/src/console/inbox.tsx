@@ -90,6 +90,8 @@ export function ConversationView({ id, t, me, live, typing, lang }: { id: number
   const load = async () => {
     const d = await api<Detail>(`/api/v1/conversations/${id}`);
     setDetail(d);
+    // A conversation waiting for a person opens with the assist panel (summary + drafts).
+    if (d.status === 'queued') api<Assist>(`/api/v1/conversations/${id}/assist`, { method: 'POST', body: {} }).then(setAssist, () => {});
     api(`/api/v1/contacts/${d.contact_id}`).then(setContact, () => setContact(null));
   };
   useEffect(() => { setDetail(null); setReply(''); setAssist(null); setTranslations({}); setTranslating(false); load().catch((e) => setError(e.message)); }, [id]);
