@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/thread_pool.hpp>
+#include <boost/json/object.hpp>
 
 #include <atomic>
 #include <functional>
@@ -26,6 +27,8 @@
 
 namespace lingxi::api {
 
+class AutomationAdmin;
+
 struct ApiContext {
   store::Store* store = nullptr;
   conversations::ConversationService* conversations = nullptr;
@@ -33,10 +36,7 @@ struct ApiContext {
   const bot::AgentAssist* assist = nullptr;  // agent assist; null: the endpoint answers 503
   bot::Translator* translator = nullptr;     // real-time translation; null or no LLM: 503
   const bot::Assistant* assistant = nullptr;  // the AI agent (its per-account tools and playbooks)
-  // Re-reads an account's tools and playbooks from the automation directory and swaps them in
-  // (blocking: call on a worker). NotFound if the account has no directory; the file's error
-  // otherwise (the previous automation keeps serving).
-  std::function<Result<std::shared_ptr<const bot::Automation>>(domain::Id account_id)> reload_automation;
+  AutomationAdmin* automation = nullptr;  // null: the automation write endpoints answer 503
   kb::KnowledgeBase* knowledge = nullptr;
   RealtimeHub* hub = nullptr;
   const WidgetTokens* widget_tokens = nullptr;
@@ -44,6 +44,22 @@ struct ApiContext {
   int64_t widget_token_ttl_ms = 180LL * 24 * 3600 * 1000;
   int64_t session_ttl_ms = 7LL * 24 * 3600 * 1000;
   std::atomic<bool>* ready = nullptr;
+};
+
+// Per-account tools and playbooks, kept as files (implemented in app/). Every method blocks (file
+// I/O, router training): call on a worker. A change that does not load leaves the previous set
+// serving and the files as they were.
+class AutomationAdmin {
+ public:
+  virtual ~AutomationAdmin() = default;
+  // Re-reads the account's files and swaps the new set in. NotFound without a directory.
+  virtual Result<std::shared_ptr<const bot::Automation>> Reload(domain::Id account_id) = 0;
+  // Validates `playbook` against the account's tools, stores it as playbooks/<id>.json, reloads.
+  // FailedPrecondition when no automation directory is configured.
+  virtual Result<std::shared_ptr<const bot::Automation>> PutPlaybook(domain::Id account_id, const std::string& id,
+                                                                     boost::json::object playbook) = 0;
+  // Removes playbooks/<id>.json and reloads. NotFound if there is no such playbook file.
+  virtual Result<std::shared_ptr<const bot::Automation>> DeletePlaybook(domain::Id account_id, const std::string& id) = 0;
 };
 
 void RegisterRoutes(server::Router& router, ApiContext* ctx);

@@ -4,6 +4,7 @@
 //   GET /api/v1/llm/usage?conversation_id=N&since=MS token usage totals (account, or one conversation)
 //   GET /api/v1/automation                           the account's tools and playbooks in use
 //   POST /api/v1/automation/reload                   re-read them from the automation directory
+//   PUT|DELETE /api/v1/automation/playbooks/{id}     define or remove one playbook (or fixed-answer intent)
 #include <boost/json.hpp>
 
 #include "api/api.h"
@@ -85,11 +86,34 @@ asio::awaitable<HttpResponse> GetAutomation(ApiContext* ctx, HttpRequest req) {
 }
 
 asio::awaitable<HttpResponse> ReloadAutomation(ApiContext* ctx, HttpRequest req) {
-  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can reload the automation");
-  if (!ctx->reload_automation) co_return ErrorResponse(Unavailable("automation reload is not configured"));
-  auto reload = ctx->reload_automation;
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can change the automation");
+  if (!ctx->automation || (ctx->ready && !ctx->ready->load(std::memory_order_acquire)))
+    co_return ErrorResponse(Unavailable("automation is not available (the server is starting)"));
+  AutomationAdmin* admin = ctx->automation;
   const domain::Id account = user.account_id;
-  auto job = [reload, account]() { return reload(account); };
+  auto job = [admin, account]() { return admin->Reload(account); };
+  auto r = co_await server::RunBlocking(*ctx->workers, std::move(job));
+  if (!r.ok()) co_return ErrorResponse(r.status());
+  co_return JsonResponse(200, AutomationJson(r->get()));
+}
+
+// PUT (body = the playbook JSON, as in docs/flows.md) or DELETE one playbook by id.
+asio::awaitable<HttpResponse> ChangePlaybook(ApiContext* ctx, HttpRequest req, bool del) {
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can change the automation");
+  if (!ctx->automation || (ctx->ready && !ctx->ready->load(std::memory_order_acquire)))
+    co_return ErrorResponse(Unavailable("automation is not available (the server is starting)"));
+  const std::string id = req.params["id"];
+  json::object body;
+  if (!del) {
+    auto parsed = ParseJsonObject(req);
+    if (auto* err = std::get_if<HttpResponse>(&parsed)) co_return std::move(*err);
+    body = std::move(std::get<json::object>(parsed));
+  }
+  AutomationAdmin* admin = ctx->automation;
+  const domain::Id account = user.account_id;
+  auto job = [admin, account, id, del, body = std::move(body)]() mutable {
+    return del ? admin->DeletePlaybook(account, id) : admin->PutPlaybook(account, id, std::move(body));
+  };
   auto r = co_await server::RunBlocking(*ctx->workers, std::move(job));
   if (!r.ok()) co_return ErrorResponse(r.status());
   co_return JsonResponse(200, AutomationJson(r->get()));
@@ -102,6 +126,10 @@ void RegisterBotRoutes(server::Router& router, ApiContext* ctx) {
   router.Add("GET", "/api/v1/llm/usage", [ctx](HttpRequest r) { return Usage(ctx, std::move(r)); });
   router.Add("GET", "/api/v1/automation", [ctx](HttpRequest r) { return GetAutomation(ctx, std::move(r)); });
   router.Add("POST", "/api/v1/automation/reload", [ctx](HttpRequest r) { return ReloadAutomation(ctx, std::move(r)); });
+  router.Add("PUT", "/api/v1/automation/playbooks/{id}",
+             [ctx](HttpRequest r) { return ChangePlaybook(ctx, std::move(r), false); });
+  router.Add("DELETE", "/api/v1/automation/playbooks/{id}",
+             [ctx](HttpRequest r) { return ChangePlaybook(ctx, std::move(r), true); });
 }
 
 }  // namespace lingxi::api

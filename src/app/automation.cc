@@ -1,6 +1,11 @@
 #include "app/automation.h"
 
+#include <boost/json.hpp>
+
+#include <cctype>
 #include <charconv>
+#include <fstream>
+#include <sstream>
 #include <filesystem>
 
 #include "core/clock.h"
@@ -43,6 +48,112 @@ Result<std::shared_ptr<const bot::Automation>> LoadAutomation(const std::string&
            (MonotonicMicros() - t0) / 1000);
   bot::FinishAutomation(*automation);
   return std::shared_ptr<const bot::Automation>(automation);
+}
+
+namespace {
+
+bool ValidPlaybookId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_'))
+      return false;
+  return true;
+}
+
+Result<std::string> ReadWhole(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return NotFound("cannot read " + p.string());
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Writes via a temporary file and rename, so a reader never sees half a file.
+Status WriteAtomically(const std::filesystem::path& p, const std::string& text) {
+  const std::filesystem::path tmp = p.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!(out << text) || !out.flush()) return Internal("cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, p, ec);
+  if (ec) return Internal("cannot replace " + p.string() + ": " + ec.message());
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string FileAutomationAdmin::SourceDir(domain::Id account_id) const {
+  if (!options_.automation_dir.empty()) {
+    const auto d = std::filesystem::path(options_.automation_dir) / std::to_string(account_id);
+    if (std::filesystem::is_directory(d)) return d.string();
+  }
+  return options_.demo_dir;
+}
+
+Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::ReloadLocked(domain::Id account_id) {
+  const std::string dir = SourceDir(account_id);
+  if (dir.empty())
+    return NotFound("no automation directory for account " + std::to_string(account_id) + " (set [automation] dir)");
+  LINGXI_ASSIGN_OR_RETURN(auto a, LoadAutomation(dir, *self_, normalizer_, store_, account_id));
+  assistant_->SetAutomation(account_id, a);
+  return a;
+}
+
+Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::Reload(domain::Id account_id) {
+  std::lock_guard lock(mu_);
+  return ReloadLocked(account_id);
+}
+
+Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::PutPlaybook(domain::Id account_id,
+                                                                                const std::string& id,
+                                                                                boost::json::object playbook) {
+  namespace fs = std::filesystem;
+  if (!ValidPlaybookId(id)) return InvalidArgument("playbook id: 1-64 characters a-z, 0-9 and _");
+  if (const auto* v = playbook.if_contains("id"); v && (!v->is_string() || v->get_string() != id))
+    return InvalidArgument("the playbook's \"id\" must be \"" + id + "\" (the id in the path)");
+  playbook["id"] = id;
+  if (options_.automation_dir.empty())
+    return FailedPrecondition("set [automation] dir (LINGXI_AUTOMATION_DIR) to define playbooks over the API");
+  std::lock_guard lock(mu_);
+  const fs::path dir = fs::path(options_.automation_dir) / std::to_string(account_id);
+  std::error_code ec;
+  fs::create_directories(dir / "playbooks", ec);
+  if (ec) return Internal("cannot create " + (dir / "playbooks").string() + ": " + ec.message());
+  if (!fs::exists(dir / "tools.json"))
+    LINGXI_RETURN_IF_ERROR(WriteAtomically(dir / "tools.json", "{\"allowlist\": [], \"tools\": []}\n"));
+  // Validate against the account's tools before anything is written.
+  flows::ToolRegistryOptions topt;
+  topt.variables["server"] = *self_;
+  LINGXI_ASSIGN_OR_RETURN(auto tools, flows::ToolRegistry::LoadFile((dir / "tools.json").string(), topt));
+  const boost::json::value doc(playbook);
+  LINGXI_RETURN_IF_ERROR(flows::ParsePlaybook(doc, tools.get()).status());
+  const fs::path file = dir / "playbooks" / (id + ".json");
+  auto previous = ReadWhole(file);
+  LINGXI_RETURN_IF_ERROR(WriteAtomically(file, boost::json::serialize(doc) + "\n"));
+  auto loaded = ReloadLocked(account_id);
+  if (!loaded.ok()) {  // put the files back as they were
+    if (previous.ok()) (void)WriteAtomically(file, *previous);
+    else fs::remove(file, ec);
+  }
+  return loaded;
+}
+
+Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::DeletePlaybook(domain::Id account_id,
+                                                                                   const std::string& id) {
+  namespace fs = std::filesystem;
+  if (!ValidPlaybookId(id)) return NotFound("no playbook " + id);
+  if (options_.automation_dir.empty())
+    return FailedPrecondition("set [automation] dir (LINGXI_AUTOMATION_DIR) to change playbooks over the API");
+  std::lock_guard lock(mu_);
+  const fs::path file = fs::path(options_.automation_dir) / std::to_string(account_id) / "playbooks" / (id + ".json");
+  auto previous = ReadWhole(file);
+  if (!previous.ok()) return NotFound("no playbook " + id);
+  std::error_code ec;
+  if (!fs::remove(file, ec)) return Internal("cannot remove " + file.string() + ": " + ec.message());
+  auto loaded = ReloadLocked(account_id);
+  if (!loaded.ok()) (void)WriteAtomically(file, *previous);
+  return loaded;
 }
 
 void StoreUsageSink::Record(std::string_view account_id, std::string_view conversation_id, const llm::Usage& usage) {

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
+#include "api/api.h"
 #include "bot/assistant.h"
 #include "llm/chat_client.h"
 #include "nlu/normalizer.h"
@@ -18,6 +20,40 @@ namespace lingxi::app {
 Result<std::shared_ptr<const bot::Automation>> LoadAutomation(const std::string& dir, const std::string& server,
                                                               std::shared_ptr<const nlu::Normalizer> normalizer,
                                                               store::Store* store, domain::Id account_id);
+
+// The account's automation kept as files: `<automation_dir>/<account id>/` when configured and
+// present, else `demo_dir` for every account in demo mode. Thread-safe (changes are serialised).
+class FileAutomationAdmin : public api::AutomationAdmin {
+ public:
+  struct Options {
+    std::string automation_dir;  // may be empty
+    std::string demo_dir;        // empty unless demo mode
+  };
+  // `self` is host:port of this server (for {{server}} in tools.json), read at each load; set it
+  // before the first call. All pointers must outlive this object.
+  FileAutomationAdmin(Options options, const std::string* self, std::shared_ptr<const nlu::Normalizer> normalizer,
+                      store::Store* store, bot::Assistant* assistant)
+      : options_(std::move(options)), self_(self), normalizer_(std::move(normalizer)), store_(store),
+        assistant_(assistant) {}
+
+  // The directory the account's automation comes from, or "" if none.
+  std::string SourceDir(domain::Id account_id) const;
+
+  Result<std::shared_ptr<const bot::Automation>> Reload(domain::Id account_id) override;
+  Result<std::shared_ptr<const bot::Automation>> PutPlaybook(domain::Id account_id, const std::string& id,
+                                                             boost::json::object playbook) override;
+  Result<std::shared_ptr<const bot::Automation>> DeletePlaybook(domain::Id account_id, const std::string& id) override;
+
+ private:
+  Result<std::shared_ptr<const bot::Automation>> ReloadLocked(domain::Id account_id);
+
+  Options options_;
+  const std::string* self_;
+  std::shared_ptr<const nlu::Normalizer> normalizer_;
+  store::Store* store_;
+  bot::Assistant* assistant_;
+  std::mutex mu_;  // one change at a time
+};
 
 // Stores each answer's token usage (one llm_usage row) through the store's writer.
 class StoreUsageSink : public llm::UsageSink {

@@ -156,26 +156,12 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   ctx.assistant = &assistant;
   // Tools and playbooks per account: <automation dir>/<account id>/ when configured, else data/demo
   // for the demo workspace. `self` (host:port of this server, for the demo shop's tools) is set
-  // before `ready`, and reloads are refused until then.
+  // before `ready`; the automation endpoints are served only once ready.
   const std::filesystem::path demo_dir = std::filesystem::path(flags.demo_kb_dir).parent_path();
   std::string self;
-  auto automation_source = [&config, demo_dir](domain::Id id) -> std::string {
-    if (!config.automation_dir.empty()) {
-      const auto d = std::filesystem::path(config.automation_dir) / std::to_string(id);
-      if (std::filesystem::is_directory(d)) return d.string();
-    }
-    return config.demo ? demo_dir.string() : std::string();
-  };
-  auto load_automation = [&](domain::Id id) -> Result<std::shared_ptr<const bot::Automation>> {
-    if (!ready.load(std::memory_order_acquire)) return Unavailable("the server is starting");
-    const std::string dir = automation_source(id);
-    if (dir.empty())
-      return NotFound("no automation directory for account " + std::to_string(id) + " (set [automation] dir)");
-    LINGXI_ASSIGN_OR_RETURN(auto a, LoadAutomation(dir, self, *normalizer, store.get(), id));
-    assistant.SetAutomation(id, a);
-    return a;
-  };
-  ctx.reload_automation = load_automation;
+  FileAutomationAdmin automation_admin({config.automation_dir, config.demo ? demo_dir.string() : std::string()}, &self,
+                                       *normalizer, store.get(), &assistant);
+  ctx.automation = &automation_admin;
 
   server::Router router;
   api::RegisterRoutes(router, &ctx);
@@ -219,14 +205,11 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   // The demo account's tools call the demo shop on this very server.
   self = "127.0.0.1:" + std::to_string(http.port());
   for (auto id : account_ids) {
-    const std::string dir = automation_source(id);
-    if (dir.empty()) continue;
-    auto automation = LoadAutomation(dir, self, *normalizer, store.get(), id);
-    if (!automation.ok()) {
+    if (automation_admin.SourceDir(id).empty()) continue;
+    if (auto automation = automation_admin.Reload(id); !automation.ok()) {
       LOG_ERROR("automation of account {}: {}", id, automation.status().ToString());
       return 1;
     }
-    assistant.SetAutomation(id, *automation);
   }
   ready.store(true, std::memory_order_release);
   const std::string base = "http://" + config.host + ":" + std::to_string(http.port());

@@ -69,6 +69,36 @@ TEST(Automation, AnAccountsPlaybooksComeFromItsDirectoryAndReloadWithoutARestart
   EXPECT_EQ(Str(At(At(At(CustomerSay(server.port(), u, "do you offer gift wrapping?").json, "replies"), 0), "content")),
             "Yes: tick \"gift wrap\" at checkout, it's free.");
 
+  // Define a fixed-answer intent over the API: validated, stored as a file, live at once.
+  Write(account / "playbooks" / "gift_wrap.json", kGiftPlaybook);
+  ASSERT_EQ(Http(server.port(), "POST", "/api/v1/automation/reload", "", admin).status, 200);
+  const std::string returns = R"({"title": {"zh": "退货地址", "en": "Return address"},
+    "triggers": {"examples": {"zh": ["退货寄到哪里", "退货地址是什么"], "en": ["where do I send my return", "what is the return address"]}},
+    "steps": [{"id": "answer", "type": "end", "text": {"zh": "请寄到：杭州市余杭区仓前街道 1 号灵犀退货中心。", "en": "Send it to: Lingxi Returns, 1 Cangqian St, Hangzhou."}}]})";
+  auto put = Http(server.port(), "PUT", "/api/v1/automation/playbooks/return_address", returns, admin);
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(Len(At(put.json, "playbooks")), 3u) << put.body;
+  EXPECT_TRUE(fs::exists(account / "playbooks" / "return_address.json"));
+  auto v = StartConversation(server.port());
+  auto answer = CustomerSay(server.port(), v, "what is the return address?");
+  EXPECT_EQ(Str(At(At(At(answer.json, "replies"), 0), "content")), "Send it to: Lingxi Returns, 1 Cangqian St, Hangzhou.")
+      << answer.body;
+  // Invalid definitions are refused and nothing is written.
+  const std::string bad_tool = R"({"title": {"en": "x"}, "triggers": {"examples": {"en": ["a b c"]}},
+    "steps": [{"id": "t", "type": "tool", "tool": "no_such_tool", "result": "r"}]})";
+  EXPECT_EQ(Http(server.port(), "PUT", "/api/v1/automation/playbooks/bad_one", bad_tool, admin).status, 422);
+  EXPECT_FALSE(fs::exists(account / "playbooks" / "bad_one.json"));
+  EXPECT_EQ(Http(server.port(), "PUT", "/api/v1/automation/playbooks/return_address",
+                 R"({"id": "other", "steps": []})", admin).status, 422);
+  EXPECT_EQ(Http(server.port(), "PUT", "/api/v1/automation/playbooks/Bad-Id", returns, admin).status, 422);
+  EXPECT_EQ(Http(server.port(), "PUT", "/api/v1/automation/playbooks/x", "not json", admin).status, 400);
+  // Removal.
+  auto del = Http(server.port(), "DELETE", "/api/v1/automation/playbooks/return_address", "", admin);
+  ASSERT_EQ(del.status, 200) << del.body;
+  EXPECT_EQ(Len(At(del.json, "playbooks")), 2u) << del.body;
+  EXPECT_FALSE(fs::exists(account / "playbooks" / "return_address.json"));
+  EXPECT_EQ(Http(server.port(), "DELETE", "/api/v1/automation/playbooks/return_address", "", admin).status, 404);
+
   // Admins only.
   auto made = Http(server.port(), "POST", "/api/v1/users",
                    json::object{{"email", "auto@demo.lingxi"}, {"password", "agent-pass-1"}, {"role", "agent"}}, admin);
@@ -76,6 +106,23 @@ TEST(Automation, AnAccountsPlaybooksComeFromItsDirectoryAndReloadWithoutARestart
   const std::string agent = Login(server.port(), "auto@demo.lingxi", "agent-pass-1");
   EXPECT_EQ(Http(server.port(), "POST", "/api/v1/automation/reload", "", agent).status, 403);
   EXPECT_EQ(Http(server.port(), "GET", "/api/v1/automation", "", agent).status, 403);
+  EXPECT_EQ(Http(server.port(), "PUT", "/api/v1/automation/playbooks/return_address", returns, agent).status, 403);
+  EXPECT_EQ(server.Stop(), 0) << server.LogTail();
+}
+
+// Without an automation directory, definitions over the API are refused with the setting to use.
+TEST(Automation, DefiningPlaybooksNeedsAnAutomationDirectory) {
+  TempDir dir;
+  ServerProcess server(dir.path());
+  server.Start();
+  const std::string admin = Login(server.port());
+  auto r = Http(server.port(), "PUT", "/api/v1/automation/playbooks/x",
+                R"({"title": {"en": "x"}, "steps": [{"id": "a", "type": "end", "text": {"en": "x"}}]})", admin);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_NE(r.body.find("automation"), std::string::npos) << r.body;
+  auto listed = Http(server.port(), "GET", "/api/v1/automation", "", admin);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(Len(At(listed.json, "playbooks")), 3u) << "the demo playbooks: " << listed.body;
   EXPECT_EQ(server.Stop(), 0) << server.LogTail();
 }
 
