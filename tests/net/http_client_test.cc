@@ -184,7 +184,9 @@ TEST(HttpClient, DeadlineIsAbsoluteEvenWhileBytesTrickle) {
   EXPECT_EQ(out.done.code(), StatusCode::kDeadlineExceeded) << out.done.ToString();
   EXPECT_GE(out.data_calls, 5);  // bytes did arrive all along
   EXPECT_GE(elapsed.count(), 650);
-  EXPECT_LE(elapsed.count(), 900);
+  // The server trickles forever, so a deadline that the bytes extended would never fire; the
+  // slack is for loaded CI machines (a 900 ms bound failed once while two builds ran).
+  EXPECT_LE(elapsed.count(), 1500);
 }
 
 TEST(HttpClient, FetchDeadlineWhenServerIsSilent) {
