@@ -2,6 +2,7 @@
 //   GET|POST /api/v1/kb/articles, GET|PUT|DELETE /api/v1/kb/articles/{id}
 //   GET /api/v1/kb/search?q=...&limit=   (matches with scores + what the bot would answer)
 //   POST /api/v1/kb/import {"format":"markdown"|"csv","content":"..."}   (admins)
+#include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 
 #include "api/api.h"
@@ -22,6 +23,19 @@ using server::HttpRequest;
 using server::HttpResponse;
 
 namespace {
+
+// The playbook router learns the knowledge base's questions as "not a playbook": retrain it in
+// the background after a change (the current router serves meanwhile).
+void RetrainPlaybookRouter(ApiContext* ctx, domain::Id account) {
+  if (!ctx->automation || (ctx->ready && !ctx->ready->load(std::memory_order_acquire))) return;
+  AutomationAdmin* admin = ctx->automation;
+  asio::post(*ctx->workers, [admin, account] {
+    auto r = admin->Reload(account);
+    if (!r.ok() && r.status().code() != StatusCode::kNotFound)
+      LOG_WARN("playbook router of account {} not retrained after a knowledge change: {}", account,
+               r.status().ToString());
+  });
+}
 
 
 // Validates an article body from JSON. `partial`: PUT may omit fields (keep old values).
@@ -97,7 +111,7 @@ asio::awaitable<HttpResponse> Mutate(ApiContext* ctx, HttpRequest req, bool crea
   store::Store* store = ctx->store;
   kb::KnowledgeBase* knowledge = ctx->knowledge;
   const domain::Id account = user.account_id;
-  auto job3 = [store, knowledge, account, article_id, body, create, del]() -> Result<domain::Article> {
+  auto job3 = [ctx, store, knowledge, account, article_id, body, create, del]() -> Result<domain::Article> {
         domain::Article a;
         Status s = store->WriteSync([&](store::WriteTx& tx) -> Status {
           const int64_t now = NowMillis();
@@ -118,6 +132,7 @@ asio::awaitable<HttpResponse> Mutate(ApiContext* ctx, HttpRequest req, bool crea
         // The bot sees the change from its next turn on.
         if (Status rs = knowledge->Reload(account); !rs.ok())
           LOG_ERROR("knowledge reload for account {} failed: {}", account, rs.ToString());
+        RetrainPlaybookRouter(ctx, account);
         return a;
       };
   auto r = co_await server::RunBlocking(*ctx->workers, std::move(job3));
@@ -153,7 +168,7 @@ asio::awaitable<HttpResponse> Import(ApiContext* ctx, HttpRequest req) {
   store::Store* store = ctx->store;
   kb::KnowledgeBase* knowledge = ctx->knowledge;
   const domain::Id account = user.account_id;
-  auto job5 = [store, knowledge, account, articles = std::move(articles)]() mutable -> Result<std::vector<domain::Article>> {
+  auto job5 = [ctx, store, knowledge, account, articles = std::move(articles)]() mutable -> Result<std::vector<domain::Article>> {
     const int64_t now = NowMillis();
     LINGXI_RETURN_IF_ERROR(store->WriteSync([&](store::WriteTx& tx) -> Status {
       for (auto& a : articles) {
@@ -165,6 +180,7 @@ asio::awaitable<HttpResponse> Import(ApiContext* ctx, HttpRequest req) {
     }));
     if (Status rs = knowledge->Reload(account); !rs.ok())
       LOG_ERROR("knowledge reload for account {} failed: {}", account, rs.ToString());
+    RetrainPlaybookRouter(ctx, account);
     return articles;
   };
   auto r = co_await server::RunBlocking(*ctx->workers, std::move(job5));

@@ -4,6 +4,7 @@
 // with a fixed answer.
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "harness.h"
 
@@ -98,6 +99,21 @@ TEST(Automation, AnAccountsPlaybooksComeFromItsDirectoryAndReloadWithoutARestart
   EXPECT_EQ(Len(At(del.json, "playbooks")), 2u) << del.body;
   EXPECT_FALSE(fs::exists(account / "playbooks" / "return_address.json"));
   EXPECT_EQ(Http(server.port(), "DELETE", "/api/v1/automation/playbooks/return_address", "", admin).status, 404);
+
+  // A knowledge-base change retrains the account's router in the background (which re-reads the
+  // files too: the edited answer below shows the reload happened without calling reload).
+  Write(account / "playbooks" / "gift_wrap.json",
+        std::string(kGiftPlaybook).replace(std::string(kGiftPlaybook).find("it's free"), 9, "it costs 5 yuan"));
+  auto article = Http(server.port(), "POST", "/api/v1/kb/articles",
+                      json::object{{"title", "Gift cards"}, {"body", "Gift cards never expire."}, {"language", "en"}}, admin);
+  ASSERT_EQ(article.status, 201) << article.body;
+  std::string got;
+  for (int i = 0; i < 50 && got.find("5 yuan") == std::string::npos; ++i) {
+    auto w = StartConversation(server.port());
+    got = Str(At(At(At(CustomerSay(server.port(), w, "do you offer gift wrapping?").json, "replies"), 0), "content"));
+    if (got.find("5 yuan") == std::string::npos) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_NE(got.find("5 yuan"), std::string::npos) << "no retrain after the knowledge change: " << got;
 
   // Admins only.
   auto made = Http(server.port(), "POST", "/api/v1/users",
