@@ -283,8 +283,8 @@ asio::awaitable<HttpResponse> Reply(ApiContext* ctx, HttpRequest req) {
   if (translate_to->has_value()) {
     const std::string to = **translate_to;
     if (to != "zh" && to != "en") co_return ErrorResponse(InvalidArgument("translate_to must be \"zh\" or \"en\""));
-    if (!ctx->translator || !ctx->translator->enabled())
-      co_return ErrorResponse(Unavailable("translation needs an LLM (set [llm] api_key / LINGXI_LLM_API_KEY)"));
+    if (Status a = ctx->translator ? ctx->translator->Available() : Unavailable("translation is not configured"); !a.ok())
+      co_return ErrorResponse(a);
     bot::Translator* translator = ctx->translator;
     const domain::Id account = user.account_id;
     auto start = [translator, account, conv, to, text = *content](

@@ -93,8 +93,8 @@ asio::awaitable<HttpResponse> Translate(ApiContext* ctx, HttpRequest req) {
   auto target = ReqString(std::get<json::object>(parsed), "target", 8);
   if (!target.ok()) co_return ErrorResponse(target.status());
   if (*target != "zh" && *target != "en") co_return ErrorResponse(InvalidArgument("target must be \"zh\" or \"en\""));
-  if (!ctx->translator || !ctx->translator->enabled())
-    co_return ErrorResponse(Unavailable("translation needs an LLM (set [llm] api_key / LINGXI_LLM_API_KEY)"));
+  if (Status a = ctx->translator ? ctx->translator->Available() : Unavailable("translation is not configured"); !a.ok())
+    co_return ErrorResponse(a);
   store::Store* store = ctx->store;
   const bot::Bot* bot = ctx->bot;
   const domain::Id account = user.account_id, conv_id = *id;

@@ -32,6 +32,8 @@ class Translator {
   explicit Translator(llm::ChatClient* llm, size_t cache_entries = 20000) : llm_(llm), cache_cap_(cache_entries) {}
 
   bool enabled() const { return llm_ != nullptr; }
+  // Ok, or Unavailable saying how to configure an LLM.
+  Status Available() const;
 
   // Translates every item into `target` ("zh" or "en"), in order. One LLM call for the items not
   // in the cache. InvalidArgument for another target; Unavailable without an LLM or when the model
