@@ -305,6 +305,24 @@ test('the signed-in shop customer gets a diagnosis; the admin reads its trace', 
   await shopCtx.close();
 });
 
+test('a wrong identity hash leaves the customer chatting anonymously, not stuck', async () => {
+  const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 800 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.route('**/demo-shop/api/session*', (route) =>
+    route.fulfill({ json: { external_id: 'cust-1001', identifier_hash: '0'.repeat(64), sample_data: true } }));
+  await page.goto(`${server.base}/demo`);
+  await page.getByRole('button', { name: '在线客服' }).click();
+  const answer = await ask(page, '退款多久到账');
+  assert.match(await answer.locator('.bubble').innerText(), /退款/);
+  assert.ok(errors.some((e) => e.includes('identity verification failed')), errors.join('\n'));
+  // Anonymous: the playbook that looks up cust-1001's orders does not run.
+  const reply = await ask(page, '我的包裹显示已签收但我没收到');
+  assert.doesNotMatch(await reply.locator('.bubble').innerText(), /订单号（例如/);
+  await ctx.close();
+});
+
 test('widget survives a server restart without losing the thread', async () => {
   const ids = async () => customer.locator('li.row[data-id]').evaluateAll((els) => els.map((e) => Number(e.dataset.id)));
   const beforeIds = await ids();

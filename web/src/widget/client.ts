@@ -56,7 +56,17 @@ export class ChatClient {
   async ensureSession(): Promise<Session> {
     const existing = this.session();
     if (existing) return existing;
-    const r = await this.api('/api/v1/widget/conversations', { method: 'POST', body: JSON.stringify({ inbox_token: this.inbox, contact: this.contact }) });
+    let r;
+    try {
+      r = await this.api('/api/v1/widget/conversations', { method: 'POST', body: JSON.stringify({ inbox_token: this.inbox, contact: this.contact }) });
+    } catch (e: any) {
+      // A site whose identity hash is wrong (or missing) must not leave its customers without a chat:
+      // tell the developer and continue as an anonymous visitor.
+      if (e.status !== 401 || !this.contact.external_id) throw e;
+      console.error(`lingxi widget: identity verification failed (${e.message}); chatting anonymously`);
+      this.contact = { name: this.contact.name, email: this.contact.email };
+      r = await this.api('/api/v1/widget/conversations', { method: 'POST', body: JSON.stringify({ inbox_token: this.inbox, contact: this.contact }) });
+    }
     const s = { conversationId: r.conversation_id, token: r.token, who: this.contact.external_id || '' };
     localStorage.setItem(this.storageKey, JSON.stringify(s));
     this.events.onStatus(r.status);
