@@ -56,6 +56,31 @@ TEST_F(StoreTest, DurableAcrossCloseAndReopen) {
   EXPECT_EQ((*msgs)[0].content, "persist me");
 }
 
+// An install from before identity verification (schema 4) gets a random secret for each existing
+// inbox when it upgrades, so its widget keeps working and can be signed at once.
+TEST_F(StoreTest, UpgradeFromSchema4GivesExistingInboxesASecret) {
+  Seed s = MakeTenant("acme");
+  store_->Close();
+  store_.reset();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    char* err = nullptr;
+    ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE inboxes DROP COLUMN identity_secret; "
+                               "DELETE FROM schema_migrations WHERE version = 5;",
+                           nullptr, nullptr, &err),
+              SQLITE_OK)
+        << (err ? err : "");
+    sqlite3_close(db);
+  }
+  Reopen();
+  EXPECT_EQ(store_->SchemaVersion(), 5);
+  auto inbox = ReadValue<domain::Inbox>([&](ReadTx& tx) { return tx.GetInbox(s.account, s.inbox); });
+  ASSERT_TRUE(inbox.ok()) << inbox.status().ToString();
+  EXPECT_EQ(inbox->identity_secret.size(), 64u);
+  EXPECT_EQ(inbox->identity_secret.find_first_not_of("0123456789abcdef"), std::string::npos) << inbox->identity_secret;
+}
+
 TEST_F(StoreTest, OpenFailsWithUnavailableForMissingDirectory) {
   StoreOptions o;
   o.path = path_ + ".missing-dir/x.db";
