@@ -6,7 +6,10 @@ namespace lingxi::api {
 
 namespace json = boost::json;
 
-json::object MessageJson(const domain::Message& m) {
+namespace {
+
+// Every field of a message's JSON but `meta`.
+json::object MessageFields(const domain::Message& m) {
   json::object o;
   o["id"] = m.id;
   o["conversation_id"] = m.conversation_id;
@@ -15,6 +18,13 @@ json::object MessageJson(const domain::Message& m) {
   o["content"] = m.content;
   o["created_at"] = FormatTimestamp(m.created_at);
   o["created_at_ms"] = m.created_at;
+  return o;
+}
+
+}  // namespace
+
+json::object MessageJson(const domain::Message& m) {
+  json::object o = MessageFields(m);
   if (!m.meta_json.empty()) {
     boost::system::error_code ec;
     auto v = json::parse(m.meta_json, ec);
@@ -26,15 +36,7 @@ json::object MessageJson(const domain::Message& m) {
 }
 
 std::string MessageJsonText(const domain::Message& m) {
-  json::object o;
-  o["id"] = m.id;
-  o["conversation_id"] = m.conversation_id;
-  o["sender_type"] = domain::SenderTypeName(m.sender_type);
-  if (m.sender_id) o["sender_id"] = m.sender_id;
-  o["content"] = m.content;
-  o["created_at"] = FormatTimestamp(m.created_at);
-  o["created_at_ms"] = m.created_at;
-  std::string s = json::serialize(o);
+  std::string s = json::serialize(MessageFields(m));
   s.pop_back();  // '}'
   s += ",\"meta\":";
   // meta_json is always written by Lingxi's own serialiser (bot decisions, agent names); a

@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 #include <unordered_set>
 
 #include "nlu/tokenizer.h"
@@ -114,6 +116,24 @@ TurnPlan Assistant::Prepare(domain::Id account_id, const TurnInput& input, const
   if (e.action == Action::kHandoff && (e.handoff_reason == "requested" || e.handoff_reason == "negative_sentiment"))
     return plan;
   auto automation = GetAutomation(account_id);
+  // The playbook the router would start for this message (confident, known, and allowed for this
+  // customer: an anonymous visitor's order questions get the knowledge answer instead of a
+  // playbook that could only fail to look them up). Asked at most once per turn.
+  std::optional<std::pair<const flows::Playbook*, float>> pick;
+  auto router_pick = [&]() -> const flows::Playbook* {
+    if (!pick) {
+      pick.emplace(nullptr, 0.0f);
+      if (automation && automation->flows && automation->router &&
+          (input.customer_known || automation->any_anonymous_playbook)) {
+        auto p = automation->router->Predict(input.text, 1);
+        const flows::Playbook* pb = p.out_of_scope ? nullptr : automation->flows->playbooks().Find(p.label);
+        if (pb && p.confidence >= automation->router_threshold &&
+            (input.customer_known || !PlaybookNeedsCustomer(*automation, *pb)))
+          pick.emplace(pb, p.confidence);
+      }
+    }
+    return pick->first;
+  };
   std::string running;  // the playbook waiting for this customer, if any
   if (!bot_state.empty() && automation && automation->flows) {
     boost::system::error_code ec;
@@ -129,29 +149,18 @@ TurnPlan Assistant::Prepare(domain::Id account_id, const TurnInput& input, const
     // base answers confidently, or another playbook's problem — leaves the flow; anything else
     // ("12345", "wait") goes to the flow, which asks again and hands off after a few tries.
     const bool confident_answer = e.action == Action::kAnswer && e.confidence >= kTopicSwitchConfidence;
-    bool other_playbook = false;
-    if (automation->router) {
-      auto p = automation->router->Predict(input.text, 1);
-      other_playbook = !p.out_of_scope && p.confidence >= automation->router_threshold && p.label != running;
-    }
-    if (!confident_answer && !other_playbook) {
+    const flows::Playbook* other = router_pick();
+    if (!confident_answer && !(other && other->id != running)) {
       plan.async = plan.continue_flow = true;
       return plan;
     }
   }
   if (e.action == Action::kSmallTalk) return plan;
-  if (automation && automation->flows && automation->router && (input.customer_known || automation->any_anonymous_playbook)) {
-    auto p = automation->router->Predict(input.text, 1);
-    const flows::Playbook* pb = p.out_of_scope ? nullptr : automation->flows->playbooks().Find(p.label);
-    // An anonymous visitor's order questions get the knowledge base's general answer instead of
-    // a playbook that could only fail to look them up.
-    if (pb && p.confidence >= automation->router_threshold && p.label != running &&
-        (input.customer_known || !PlaybookNeedsCustomer(*automation, *pb))) {
-      plan.playbook = p.label;
-      plan.router_confidence = p.confidence;
-      plan.async = true;
-      return plan;
-    }
+  if (const flows::Playbook* pb = router_pick(); pb && pb->id != running) {
+    plan.playbook = pb->id;
+    plan.router_confidence = pick->second;
+    plan.async = true;
+    return plan;
   }
   if (llm_ && !llm_->CircuitOpen()) {
     plan.use_llm = true;

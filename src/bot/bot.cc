@@ -144,8 +144,8 @@ bool HasAnaphora(std::string_view raw) {
 
 Decision Bot::Decide(domain::Id account_id, const TurnInput& in) const {
   const nlu::Normalizer& norm = *knowledge_->normalizer();
-  nlu::Signals sig = nlu::AnalyzeSignals(norm, in.text);
-  const std::string normalized = norm.Normalize(in.text);
+  const std::string normalized = norm.Normalize(in.text);  // once per turn: signals, sentiment, retrieval
+  nlu::Signals sig = nlu::AnalyzeSignalsNormalized(in.text, normalized);
   const nlu::SentimentResult mood = nlu::AnalyzeSentimentNormalized(in.text, normalized);
   Decision d;
   d.language = sig.language.empty() ? "en" : sig.language;

@@ -155,7 +155,7 @@ double PunctuationAndCaps(std::string_view raw) {
   return score;
 }
 
-double Negativity(std::string_view raw, const std::string& normalized, const Parts& p,
+double Negativity(std::string_view raw, std::string_view normalized, const Parts& p,
                   const PhraseLists& l) {
   double score = PunctuationAndCaps(raw);
   for (const auto& [phrase, weight] : l.zh_negative) {
@@ -207,8 +207,11 @@ bool IsFollowup(const Parts& p, size_t content_terms, const PhraseLists& l) {
 }  // namespace
 
 Signals AnalyzeSignals(const Normalizer& normalizer, std::string_view raw) {
+  return AnalyzeSignalsNormalized(raw, normalizer.Normalize(raw));
+}
+
+Signals AnalyzeSignalsNormalized(std::string_view raw, std::string_view normalized) {
   const PhraseLists& l = GetPhraseLists();
-  const std::string normalized = normalizer.Normalize(raw);
   const Parts p = Split(normalized);
   Signals s;
   s.language = p.han_chars > 0 && p.han_chars >= p.words.size() ? "zh" : "en";

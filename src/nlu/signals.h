@@ -24,6 +24,9 @@ struct Signals {
 // `raw` is the customer's original text (punctuation runs and capitals are read from it);
 // everything else is read from normalizer.Normalize(raw). Any bytes are accepted.
 Signals AnalyzeSignals(const Normalizer& normalizer, std::string_view raw);
+// The same for a caller that has already normalized the message (the bot, once per turn).
+// REQUIRES: `normalized` == normalizer.Normalize(raw).
+Signals AnalyzeSignalsNormalized(std::string_view raw, std::string_view normalized);
 
 // Jaccard similarity of the Tokenize() term sets of `a` and `b`, in [0, 1]. Two messages without
 // index terms (e.g. only emoji or stopwords) score 1 if their normalized forms are equal and

@@ -100,11 +100,15 @@ test('agent sees the handoff live, claims and replies; customer sees it live', a
   await agent.getByText('Handoff summary').waitFor({ timeout: WAIT });
   // The demo page's customer was signed by the shop's back-end: verified as sample customer cust-1001.
   await agent.locator('aside.sidebar li', { hasText: 'webchat: cust-1001' }).waitFor({ timeout: WAIT });
+  // Assist: a summary and drafts from the knowledge base (no LLM here), shown when the queued
+  // conversation is opened, without typing for the agent.
+  const assist = agent.locator('.summary.assist[data-by="extractive"]');
+  await assist.waitFor({ timeout: WAIT });
+  assert.equal(await agent.getByRole('textbox', { name: 'Reply' }).inputValue(), '', 'opening does not type for the agent');
   await agent.getByRole('button', { name: 'Claim' }).click();
   await customer.locator('[data-status="assigned"]').waitFor({ timeout: WAIT });
-  // Assist: a summary and drafts from the knowledge base (no LLM here); the first draft fills the reply box.
+  // "Suggest reply" asks again and fills the reply box with the first draft.
   await agent.getByRole('button', { name: 'Suggest reply' }).click();
-  const assist = agent.locator('.summary.assist[data-by="extractive"]');
   await assist.waitFor({ timeout: WAIT });
   assert.ok(await assist.locator('.drafts li').count() >= 2, 'drafts listed');
   assert.match(await agent.getByRole('textbox', { name: 'Reply' }).inputValue(), /退|refund/i);
