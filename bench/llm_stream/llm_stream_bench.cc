@@ -3,6 +3,12 @@
 // completed, errors, added first-token latency (client-observed first token minus the delay the
 // mock was scripted to wait), RSS growth per stream, and cancel-to-done latency.
 //   lingxi_llm_bench [--streams 1000] [--cancel 100] [--tps 50] [--tokens 150] [--ramp-ms 0] [--mock-threads 1]
+//                    [--duration-s 0] [--warm-s 8]
+// Two modes. One wave (default): `streams` answers start together (or spread over --ramp-ms), the
+// first `cancel` are cancelled mid-answer, and the run ends when all are done: a cold start, every
+// stream opens a new connection. Steady state (--duration-s D > 0): `streams` answers stay in flight
+// for D seconds, each finished answer replaced by a new one at once (connections are reused as a
+// long-running server reuses them); first-token figures cover the answers started after --warm-s.
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -12,6 +18,7 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <string>
@@ -71,20 +78,26 @@ double Percentile(std::vector<double> v, double p) {
 struct StreamStat {
   Clock::time_point submitted, first_token, done, cancelled_at;
   int scheduled_delay_ms = 0;
-  double delivery_ms = -1;  // mock's send of the first token -> on_delta (client-side latency)
+  // The added first-token latency, split at the mock's stamps (all on the steady clock):
+  double to_mock_ms = -1;     // StreamChat() -> the mock has the whole request (connect, send, accept, parse)
+  double mock_late_ms = -1;   // the mock's send minus (receipt + scheduled delay): the mock's timer lateness
+  double delivery_ms = -1;    // the mock's send of the first token -> on_delta (client-side receive + parse)
+  double submit_call_ms = 0;  // how long StreamChat() itself took on the caller's thread
   bool ok = false, cancelled = false, got_token = false;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  int streams = 1000, cancel = 100, tps = 50, tokens = 150, ramp_ms = 0, mock_threads = 1;
+  int streams = 1000, cancel = 100, tps = 50, tokens = 150, ramp_ms = 0, mock_threads = 1, duration_s = 0, warm_s = 8;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
       std::printf("lingxi_llm_bench [--streams 1000] [--cancel 100] [--tps 50] [--tokens 150] [--ramp-ms 0] "
-                  "[--mock-threads 1]\n"
+                  "[--mock-threads 1] [--duration-s 0] [--warm-s 8]\n"
                   "Streams answers through llm::ChatClient from a mock OpenAI server (a forked child) with first\n"
-                  "tokens after 1-3 s; prints first-token overhead, memory per stream and cancellation latency.\n");
+                  "tokens after 1-3 s; prints first-token overhead, memory per stream and cancellation latency.\n"
+                  "--duration-s D: steady state, `streams` answers kept in flight for D s (finished ones replaced at\n"
+                  "once, no cancellations); first-token figures for the answers started after --warm-s.\n");
       return 0;
     }
   }
@@ -97,8 +110,10 @@ int main(int argc, char** argv) {
     if (f == "--tokens") tokens = v;
     if (f == "--ramp-ms") ramp_ms = v;  // spread submissions over this long (0 = one burst)
     if (f == "--mock-threads") mock_threads = std::max(1, v);  // the mock server's threads
+    if (f == "--duration-s") duration_s = std::max(0, v);
+    if (f == "--warm-s") warm_s = std::max(0, v);
   }
-  cancel = std::min(cancel, streams);
+  cancel = duration_s > 0 ? 0 : std::min(cancel, streams);
   int port_pipe[2], control_pipe[2];
   if (pipe(port_pipe) != 0 || pipe(control_pipe) != 0) return 1;
   pid_t child = fork();  // before any thread exists
@@ -135,11 +150,16 @@ int main(int argc, char** argv) {
     client.StreamChat(make_request(-1, 1000), std::move(cb));
     done.get_future().wait();
   }
-  long rss_before = RssKb();
 
-  std::vector<StreamStat> stats(streams);
-  std::vector<std::shared_ptr<lingxi::llm::ChatCall>> calls(streams);
-  std::atomic<int> finished{0};
+  // Every answer started gets a slot; in steady state an answer lasts >= 4 s (1 s to the first
+  // token + 150 tokens at 50/s), so streams * (duration / 4 + 2) slots are enough.
+  const size_t capacity = duration_s > 0 ? static_cast<size_t>(streams) * (duration_s / 4 + 2) : streams;
+  std::vector<StreamStat> stats(capacity);
+  std::vector<std::shared_ptr<lingxi::llm::ChatCall>> calls(capacity);
+  long rss_before = RssKb();  // after the bookkeeping above, so it is not counted per stream
+  std::atomic<size_t> launched{0};
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> replacing{duration_s > 0};
   std::promise<void> all_done;
   std::atomic<long> rss_peak{rss_before};
   std::atomic<bool> sampling{true};
@@ -151,39 +171,66 @@ int main(int argc, char** argv) {
     }
   });
 
-  auto t_start = Clock::now();
-  for (int i = 0; i < streams; ++i) {
+  // Starts answer number `i` (slot i). Called from main and, in steady state, from on_done.
+  std::function<void(size_t)> launch = [&](size_t i) {
     int delay = kDelays[i % 5];
-    stats[i].scheduled_delay_ms = delay;
-    lingxi::llm::StreamCallbacks cb;
     StreamStat* st = &stats[i];
+    st->scheduled_delay_ms = delay;
+    lingxi::llm::StreamCallbacks cb;
     cb.on_delta = [st](std::string_view text) {
-      if (!st->got_token) {
-        st->got_token = true;
-        st->first_token = Clock::now();
-        if (text.starts_with("[t:")) {
-          double sent_us = std::atof(std::string(text.substr(3)).c_str());
-          double now_us = std::chrono::duration<double, std::micro>(st->first_token.time_since_epoch()).count();
-          st->delivery_ms = (now_us - sent_us) / 1000.0;
-        }
+      if (st->got_token) return;
+      st->got_token = true;
+      st->first_token = Clock::now();
+      if (!text.starts_with("[t:")) return;  // "[t:<sent µs>,r:<received µs>]"
+      size_t close = text.find(']');
+      std::string stamp(text.substr(3, close == std::string_view::npos ? 0 : close - 3));
+      double sent_us = std::atof(stamp.c_str());
+      auto comma = stamp.find(",r:");
+      double received_us = comma == std::string::npos ? -1 : std::atof(stamp.c_str() + comma + 3);
+      auto us = [](Clock::time_point t) { return std::chrono::duration<double, std::micro>(t.time_since_epoch()).count(); };
+      st->delivery_ms = (us(st->first_token) - sent_us) / 1000.0;
+      if (received_us > 0) {
+        st->to_mock_ms = (received_us - us(st->submitted)) / 1000.0;
+        st->mock_late_ms = (sent_us - received_us) / 1000.0 - st->scheduled_delay_ms;
       }
     };
-    cb.on_done = [st, &finished, &all_done, streams](lingxi::Result<lingxi::llm::ChatResult> r) {
+    cb.on_done = [st, &launch, &launched, &in_flight, &replacing, &all_done, capacity](
+                     lingxi::Result<lingxi::llm::ChatResult> r) {
       st->done = Clock::now();
       st->ok = r.ok();
       st->cancelled = r.status().code() == lingxi::StatusCode::kCancelled;
       if (!r.ok() && !st->cancelled) std::fprintf(stderr, "error: %s\n", r.status().ToString().c_str());
-      if (finished.fetch_add(1) + 1 == streams) all_done.set_value();
+      if (replacing.load()) {
+        size_t next = launched.fetch_add(1);
+        if (next < capacity) {
+          launch(next);  // in_flight unchanged: one ends, one starts
+          return;
+        }
+      }
+      if (in_flight.fetch_sub(1) == 1) all_done.set_value();
     };
+    st->submitted = Clock::now();
+    calls[i] = client.StreamChat(make_request(static_cast<int>(i), delay), std::move(cb));
+    st->submit_call_ms = std::chrono::duration<double, std::milli>(Clock::now() - st->submitted).count();
+  };
+
+  auto t_start = Clock::now();
+  in_flight.store(streams);
+  launched.store(streams);
+  for (int i = 0; i < streams; ++i) {
     if (ramp_ms > 0) std::this_thread::sleep_until(t_start + milliseconds(static_cast<int64_t>(ramp_ms) * i / streams));
-    stats[i].submitted = Clock::now();
-    calls[i] = client.StreamChat(make_request(i, delay), std::move(cb));
+    launch(i);
   }
-  // Cancel the first `cancel` streams mid-answer (after every first token is due, before the end).
-  std::this_thread::sleep_until(t_start + milliseconds(4000 + ramp_ms));
-  for (int i = 0; i < cancel; ++i) {
-    stats[i].cancelled_at = Clock::now();
-    calls[i]->Cancel();
+  if (duration_s > 0) {
+    std::this_thread::sleep_until(t_start + std::chrono::seconds(duration_s));
+    replacing.store(false);  // let the answers in flight finish
+  } else {
+    // Cancel the first `cancel` streams mid-answer (after every first token is due, before the end).
+    std::this_thread::sleep_until(t_start + milliseconds(4000 + ramp_ms));
+    for (int i = 0; i < cancel; ++i) {
+      stats[i].cancelled_at = Clock::now();
+      calls[i]->Cancel();
+    }
   }
   all_done.get_future().wait();
   auto t_end = Clock::now();
@@ -191,9 +238,12 @@ int main(int argc, char** argv) {
   sampler.join();
   calls.clear();
 
-  int completed = 0, errors = 0, cancelled = 0;
-  std::vector<double> added, cancel_ms, delivery;
-  for (int i = 0; i < streams; ++i) {
+  // Wave mode: every answer. Steady state: answers started after the warm-up.
+  const auto measured_from = duration_s > 0 ? t_start + std::chrono::seconds(warm_s) : t_start;
+  const size_t total = std::min(launched.load(), capacity);
+  int completed = 0, errors = 0, cancelled = 0, measured = 0;
+  std::vector<double> added, cancel_ms, delivery, to_mock, mock_late, submit_call, added_client;
+  for (size_t i = 0; i < total; ++i) {
     const auto& s = stats[i];
     if (s.ok) ++completed;
     if (s.cancelled) {
@@ -202,24 +252,40 @@ int main(int argc, char** argv) {
     } else if (!s.ok) {
       ++errors;
     }
+    if (s.submitted < measured_from) continue;
+    ++measured;
+    submit_call.push_back(s.submit_call_ms);
     if (s.got_token) {
       double observed = std::chrono::duration<double, std::milli>(s.first_token - s.submitted).count();
       added.push_back(observed - s.scheduled_delay_ms);
       if (s.delivery_ms >= 0) delivery.push_back(s.delivery_ms);
+      if (s.to_mock_ms >= 0) to_mock.push_back(s.to_mock_ms);
+      if (s.to_mock_ms >= 0) mock_late.push_back(s.mock_late_ms);
+      // The model's own time runs from receipt to send; everything else is on our side of the wire
+      // (plus the mock's accept and parse, which a real provider also has).
+      if (s.to_mock_ms >= 0) added_client.push_back(s.to_mock_ms + s.delivery_ms);
     }
   }
   long rss_delta = rss_peak.load() - rss_before;
   std::printf(
-      "{\"streams\": %d, \"ramp_ms\": %d, \"completed\": %d, \"errors\": %d, \"cancelled\": %d, \"wall_s\": %.2f,\n"
+      "{\"streams\": %d, \"ramp_ms\": %d, \"duration_s\": %d, \"answers\": %zu, \"measured\": %d, \"completed\": %d, "
+      "\"errors\": %d, \"cancelled\": %d, \"wall_s\": %.2f,\n"
       " \"added_first_token_ms\": {\"p50\": %.2f, \"p99\": %.2f, \"max\": %.2f},\n"
+      " \"added_excluding_mock_timer_ms\": {\"p50\": %.2f, \"p99\": %.2f, \"max\": %.2f},\n"
       " \"first_token_delivery_ms\": {\"p50\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n"
+      " \"submit_to_mock_receipt_ms\": {\"p50\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n"
+      " \"mock_timer_lateness_ms\": {\"p50\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n"
+      " \"stream_chat_call_ms\": {\"p50\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n"
       " \"rss_kb\": {\"before\": %ld, \"peak\": %ld, \"per_stream_kb\": %.1f},\n"
       " \"cancel_to_done_ms\": {\"p50\": %.2f, \"p99\": %.2f, \"max\": %.2f},\n"
       " \"http_active_after\": %zu, \"mock\": {\"first_token_delay_ms\": [1000, 3000], \"tokens_per_s\": %d, "
       "\"tokens\": %d}}\n",
-      streams, ramp_ms, completed, errors, cancelled, std::chrono::duration<double>(t_end - t_start).count(),
-      Percentile(added, 0.5), Percentile(added, 0.99), Percentile(added, 1.0), Percentile(delivery, 0.5),
-      Percentile(delivery, 0.99), Percentile(delivery, 1.0), rss_before, rss_peak.load(),
+      streams, ramp_ms, duration_s, total, measured, completed, errors, cancelled, std::chrono::duration<double>(t_end - t_start).count(),
+      Percentile(added, 0.5), Percentile(added, 0.99), Percentile(added, 1.0), Percentile(added_client, 0.5),
+      Percentile(added_client, 0.99), Percentile(added_client, 1.0), Percentile(delivery, 0.5),
+      Percentile(delivery, 0.99), Percentile(delivery, 1.0), Percentile(to_mock, 0.5), Percentile(to_mock, 0.99),
+      Percentile(to_mock, 1.0), Percentile(mock_late, 0.5), Percentile(mock_late, 0.99), Percentile(mock_late, 1.0),
+      Percentile(submit_call, 0.5), Percentile(submit_call, 0.99), Percentile(submit_call, 1.0), rss_before, rss_peak.load(),
       static_cast<double>(rss_delta) / streams, Percentile(cancel_ms, 0.5), Percentile(cancel_ms, 0.99),
       Percentile(cancel_ms, 1.0), http.ActiveRequests(), tps, tokens);
   close(control_pipe[1]);

@@ -1,6 +1,7 @@
 #include "support/mock_openai.h"
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <ctime>
 #include <stdexcept>
 
@@ -198,6 +199,8 @@ Reply MockOpenAiServer::Handle(const ReceivedRequest& request) {
 }
 
 Reply MockOpenAiServer::HandleChat(const ReceivedRequest& request) {
+  const auto received_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::steady_clock::now().time_since_epoch()).count();
   int number;
   {
     std::lock_guard lock(mu_);
@@ -321,7 +324,9 @@ Reply MockOpenAiServer::HandleChat(const ReceivedRequest& request) {
       return reply;
     }
     if (i > 0 && gap.count() > 0) steps.push_back(ReplyStep::Delay(gap));
-    std::string token = (i == 0 && rule.stamp_first_token) ? "[t:" + std::string(kSendTimeMarker) + "]" + tokens[i] : tokens[i];
+    std::string token = (i == 0 && rule.stamp_first_token)
+                            ? "[t:" + std::string(kSendTimeMarker) + ",r:" + std::to_string(received_us) + "]" + tokens[i]
+                            : tokens[i];
     steps.push_back(chunk(json::object{{"content", token}}, nullptr));
     if (rule.hang) break;
   }

@@ -54,7 +54,8 @@ struct MockRule {
   bool hang = false;
   int prompt_tokens = 0;  // 0 = estimated from the request
   int cache_hit_tokens = -1;
-  bool stamp_first_token = false;  // first token becomes "[t:<send time µs>]" (see kSendTimeMarker)
+  // First token becomes "[t:<send time µs>,r:<request received µs>]" (steady clock; see kSendTimeMarker).
+  bool stamp_first_token = false;
 };
 
 struct RecordedRequest {

@@ -58,8 +58,12 @@ asio::awaitable<bool> WriteAll(tcp::socket& socket, std::string data) {
   co_return !ec;
 }
 
-asio::awaitable<bool> Wait(asio::steady_timer& timer, std::chrono::milliseconds d) {
-  timer.expires_after(d);
+// Delays are scheduled against the reply's start (`due` accumulates them), not after the previous
+// write, so a reply's timing does not drift by the time spent writing (e.g. keep-alive comments).
+asio::awaitable<bool> Wait(asio::steady_timer& timer, std::chrono::steady_clock::time_point& due,
+                           std::chrono::milliseconds d) {
+  due += d;
+  timer.expires_at(due);
   auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
   co_return !ec;
 }
@@ -67,7 +71,8 @@ asio::awaitable<bool> Wait(asio::steady_timer& timer, std::chrono::milliseconds 
 // Plays one reply; returns whether the connection may be reused.
 asio::awaitable<bool> SendReply(tcp::socket& socket, Reply reply, bool keep_alive) {
   asio::steady_timer timer(socket.get_executor());
-  if (reply.delay_before.count() > 0 && !co_await Wait(timer, reply.delay_before)) co_return false;
+  auto due = std::chrono::steady_clock::now();
+  if (reply.delay_before.count() > 0 && !co_await Wait(timer, due, reply.delay_before)) co_return false;
   std::string head = StatusLine(reply.status);
   for (const auto& [k, v] : reply.headers) head += k + ": " + v + "\r\n";
   if (!keep_alive) head += "Connection: close\r\n";
@@ -90,14 +95,14 @@ asio::awaitable<bool> SendReply(tcp::socket& socket, Reply reply, bool keep_aliv
         if (!co_await WriteAll(socket, ChunkFrame(step.bytes))) co_return false;
         break;
       case ReplyStep::Kind::kDelay:
-        if (!co_await Wait(timer, step.delay)) co_return false;
+        if (!co_await Wait(timer, due, step.delay)) co_return false;
         break;
       case ReplyStep::Kind::kClose:
         co_return false;
       case ReplyStep::Kind::kTrickleForever:
         for (;;) {
           if (!co_await WriteAll(socket, ChunkFrame(step.bytes))) co_return false;
-          if (!co_await Wait(timer, step.delay)) co_return false;
+          if (!co_await Wait(timer, due, step.delay)) co_return false;
         }
     }
   }
