@@ -42,33 +42,8 @@ asio::awaitable<HttpResponse> Assist(ApiContext* ctx, HttpRequest req) {
   store::Store* store = ctx->store;
   const bot::Bot* bot = ctx->bot;
   const domain::Id account = user.account_id, conv_id = *id;
-  auto job = [store, bot, account, conv_id]() -> Result<bot::AssistRequest> {
-    domain::Conversation conv;
-    std::vector<domain::Message> messages;
-    LINGXI_RETURN_IF_ERROR(store->Read([&](store::ReadTx& tx) -> Status {
-      LINGXI_ASSIGN_OR_RETURN(conv, tx.GetConversation(account, conv_id));
-      LINGXI_ASSIGN_OR_RETURN(messages, tx.RecentMessages(account, conv_id, kTranscriptMessages));
-      return Status::Ok();
-    }));
-    bot::AssistRequest r;
-    r.account_id = account;
-    r.conversation_id = conv_id;
-    r.handoff_summary = conv.handoff_summary;
-    std::string last_customer;
-    for (const auto& m : messages) {
-      const char* role = m.sender_type == domain::SenderType::kContact ? "customer"
-                         : m.sender_type == domain::SenderType::kAgent ? "agent"
-                         : m.sender_type == domain::SenderType::kBot   ? "bot"
-                                                                       : nullptr;
-      if (!role) continue;  // system notices
-      if (m.sender_type == domain::SenderType::kContact) last_customer = m.content;
-      r.transcript.emplace_back(role, m.content);
-    }
-    if (!last_customer.empty()) {
-      const std::string lang = nlu::AnalyzeSignals(bot->normalizer(), last_customer).language;
-      r.language = lang.empty() ? "zh" : lang;
-    }
-    return r;
+  auto job = [store, bot, account, conv_id] {
+    return bot::LoadAssistRequest(*store, *bot, account, conv_id, kTranscriptMessages);
   };
   auto request = co_await server::RunBlocking(*ctx->workers, std::move(job));
   if (!request.ok()) co_return ErrorResponse(request.status());

@@ -44,6 +44,40 @@ asio::awaitable<void> DrainThenStop(server::HttpServer* http, asio::io_context* 
   ioc->stop();
 }
 
+// With an LLM configured, the model writes the handoff summary agents see in the queue: once a
+// handoff is committed, the conversation is read on a worker, AgentAssist asks the model (its
+// result is cached, so the agent who opens the conversation gets the same summary and drafts
+// without another call), and the bot's extractive summary is replaced, unless the conversation
+// moved on meanwhile. A model that fails leaves the extractive summary.
+std::function<void(const domain::Conversation&)> HandoffSummarizer(asio::thread_pool* workers, store::Store* store,
+                                                                   const bot::Bot* bot, const bot::AgentAssist* assist,
+                                                                   conversations::ConversationService** service) {
+  return [=](const domain::Conversation& c) {
+    asio::post(*workers, [=, account = c.account_id, id = c.id, expected = c.handoff_summary] {
+      auto request = bot::LoadAssistRequest(*store, *bot, account, id);
+      if (!request.ok()) {
+        LOG_WARN("conversation {}: handoff summary: {}", id, request.status().ToString());
+        return;
+      }
+      assist->Run(std::move(*request), [=](bot::AssistResult r) {
+        if (r.by != "llm" || r.summary.empty()) {
+          LOG_INFO("conversation {}: the extractive handoff summary stays ({})", id, r.note);
+          return;
+        }
+        // Off the HTTP client's loop: replacing may read the store.
+        asio::post(*workers, [=, summary = std::move(r.summary)]() mutable {
+          (*service)->ReplaceHandoffSummary(account, id, expected, std::move(summary),
+                                            [id](Result<domain::Conversation> done) {
+                                              if (!done.ok())
+                                                LOG_INFO("conversation {}: handoff summary not replaced: {}", id,
+                                                         done.status().ToString());
+                                            });
+        });
+      });
+    });
+  };
+}
+
 }  // namespace
 
 std::string DatabasePath(const Config& config) {
@@ -136,9 +170,12 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   bot::AgentAssist assist(&bot, chat.get());
   bot::Translator translator(chat.get());
   service_options.assistant = &assistant;
-  conversations::ConversationService service(store.get(), &bot, &hub, service_options);
-  api::WidgetTokens tokens(*secret);
   asio::thread_pool workers(static_cast<size_t>(config.worker_threads));
+  conversations::ConversationService* service_ptr = nullptr;  // set right below; used after start only
+  if (chat) service_options.on_handoff = HandoffSummarizer(&workers, store.get(), &bot, &assist, &service_ptr);
+  conversations::ConversationService service(store.get(), &bot, &hub, service_options);
+  service_ptr = &service;
+  api::WidgetTokens tokens(*secret);
   std::atomic<bool> ready{false};
 
   api::ApiContext ctx;

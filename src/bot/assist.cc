@@ -7,6 +7,7 @@
 
 #include "core/utf8.h"
 #include "llm/pii.h"
+#include "nlu/signals.h"
 
 namespace lingxi::bot {
 
@@ -127,7 +128,44 @@ AssistResult AgentAssist::Extractive(const AssistRequest& request) const {
   return r;
 }
 
+namespace {
+
+// The conversation as the model would see it (the handoff note left out: the summary written at
+// handoff replaces it, and must not make the cached result look stale).
+uint64_t Fingerprint(const AssistRequest& r) {
+  std::string key = r.language;
+  for (const auto& [role, text] : r.transcript) {
+    key += '\x1f';
+    key += role;
+    key += '\x1e';
+    key += text;
+  }
+  return std::hash<std::string>{}(key) ^ (static_cast<uint64_t>(r.transcript.size()) << 48);
+}
+
+}  // namespace
+
+void AgentAssist::Remember(domain::Id conversation_id, uint64_t fingerprint, const AssistResult& result) const {
+  std::lock_guard lock(mu_);
+  auto [it, inserted] = cache_.insert_or_assign(conversation_id, Cached{fingerprint, result});
+  if (!inserted) return;
+  cache_order_.push_back(conversation_id);
+  while (cache_order_.size() > kMaxCached) {
+    cache_.erase(cache_order_.front());
+    cache_order_.pop_front();
+  }
+}
+
 void AgentAssist::Run(AssistRequest request, std::function<void(AssistResult)> done) const {
+  const uint64_t fingerprint = Fingerprint(request);
+  if (llm_) {
+    std::unique_lock lock(mu_);
+    if (auto it = cache_.find(request.conversation_id); it != cache_.end() && it->second.fingerprint == fingerprint) {
+      AssistResult cached = it->second.result;
+      lock.unlock();
+      return done(std::move(cached));
+    }
+  }
   AssistResult fallback = Extractive(request);
   if (!llm_ || llm_->CircuitOpen()) {
     if (llm_) fallback.note = "the LLM's circuit is open";
@@ -164,10 +202,14 @@ void AgentAssist::Run(AssistRequest request, std::function<void(AssistResult)> d
   req.conversation_id = std::to_string(request.conversation_id);
   auto shared_done = std::make_shared<std::function<void(AssistResult)>>(std::move(done));
   auto fb = std::make_shared<AssistResult>(std::move(fallback));
-  auto on_done = [shared_done, fb, vault](Result<llm::ChatResult> r) {
+  auto on_done = [this, shared_done, fb, vault, conversation_id = request.conversation_id,
+                  fingerprint](Result<llm::ChatResult> r) {
     if (r.ok()) {
       auto parsed = ParseModelOutput(r->content, *vault);
-      if (parsed.ok()) return (*shared_done)(std::move(*parsed));
+      if (parsed.ok()) {
+        Remember(conversation_id, fingerprint, *parsed);
+        return (*shared_done)(std::move(*parsed));
+      }
       fb->note = parsed.status().message();
     } else {
       fb->note = r.status().ToString();
@@ -175,6 +217,36 @@ void AgentAssist::Run(AssistRequest request, std::function<void(AssistResult)> d
     (*shared_done)(std::move(*fb));
   };
   llm_->Chat(std::move(req), std::move(on_done));
+}
+
+Result<AssistRequest> LoadAssistRequest(store::Store& store, const Bot& bot, domain::Id account_id,
+                                        domain::Id conversation_id, size_t max_messages) {
+  domain::Conversation conv;
+  std::vector<domain::Message> messages;
+  LINGXI_RETURN_IF_ERROR(store.Read([&](store::ReadTx& tx) -> Status {
+    LINGXI_ASSIGN_OR_RETURN(conv, tx.GetConversation(account_id, conversation_id));
+    LINGXI_ASSIGN_OR_RETURN(messages, tx.RecentMessages(account_id, conversation_id, max_messages));
+    return Status::Ok();
+  }));
+  AssistRequest r;
+  r.account_id = account_id;
+  r.conversation_id = conversation_id;
+  r.handoff_summary = conv.handoff_summary;
+  std::string last_customer;
+  for (const auto& m : messages) {
+    const char* role = m.sender_type == domain::SenderType::kContact ? "customer"
+                       : m.sender_type == domain::SenderType::kAgent ? "agent"
+                       : m.sender_type == domain::SenderType::kBot   ? "bot"
+                                                                     : nullptr;
+    if (!role) continue;  // system notices
+    if (m.sender_type == domain::SenderType::kContact) last_customer = m.content;
+    r.transcript.emplace_back(role, m.content);
+  }
+  if (!last_customer.empty()) {
+    const std::string lang = nlu::AnalyzeSignals(bot.normalizer(), last_customer).language;
+    r.language = lang.empty() ? "zh" : lang;
+  }
+  return r;
 }
 
 }  // namespace lingxi::bot

@@ -4,17 +4,26 @@
 // the machine), extractive otherwise (the handoff summary and the knowledge answer). An LLM that
 // fails, times out or has its circuit open yields the extractive result, with `note` saying why.
 //
-// Thread-safety: AgentAssist is immutable; Run() may be called from any thread. `done` runs once,
-// on the HTTP client's loop thread (LLM) or on the calling thread (extractive).
+// The model's results are cached per conversation and reused while the conversation's transcript
+// and language are unchanged (several agents opening the same conversation, or the summary written
+// at handoff and the agent opening it later, cost one model call).
+//
+// Thread-safety: Run() and Extractive() may be called from any thread. `done` runs once, on the
+// HTTP client's loop thread (LLM) or on the calling thread (extractive or cached).
 #pragma once
 
+#include <cstdint>
+#include <deque>
 #include <functional>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "bot/bot.h"
 #include "llm/chat_client.h"
+#include "store/store.h"
 
 namespace lingxi::bot {
 
@@ -56,9 +65,25 @@ class AgentAssist {
   bool llm_enabled() const { return llm_ != nullptr; }
 
  private:
+  struct Cached {
+    uint64_t fingerprint = 0;
+    AssistResult result;
+  };
+  static constexpr size_t kMaxCached = 4096;  // conversations
+  void Remember(domain::Id conversation_id, uint64_t fingerprint, const AssistResult& result) const;
+
   const Bot* bot_;
   llm::ChatClient* llm_;
+  mutable std::mutex mu_;  // guards the cache below
+  mutable std::unordered_map<domain::Id, Cached> cache_;
+  mutable std::deque<domain::Id> cache_order_;  // insertion order, for eviction
 };
+
+// What Run() needs for a stored conversation: its last `max_messages` messages (system notices
+// left out), the bot's handoff summary and the customer's language (of their last message; "zh"
+// if none). Blocking: reads the store.
+Result<AssistRequest> LoadAssistRequest(store::Store& store, const Bot& bot, domain::Id account_id,
+                                        domain::Id conversation_id, size_t max_messages = 40);
 
 // The system prompt of the assist call (stable prefix), for the agent's language `language`.
 std::string AssistSystemPrompt(const std::string& language);

@@ -213,6 +213,12 @@ void ConversationService::Complete(const std::shared_ptr<State>& st, Id conversa
   }
   Metrics::Get().turn_latency->ObserveMicros(MonotonicMicros() - started);
   Publish(*turn, status_changed);
+  // A move to the queue always comes with the bot's message saying so; a summary replaced later
+  // (ReplaceHandoffSummary) comes without one and is not a new handoff.
+  if (status_changed && !turn->replies.empty() && turn->conversation.status == ConversationStatus::kQueued &&
+      options_.on_handoff) {
+    options_.on_handoff(turn->conversation);
+  }
   if (done) done(*turn);
 }
 
@@ -470,6 +476,28 @@ void ConversationService::Resolve(Id account_id, Id conversation_id, Conversatio
   }
   turn->conversation = st->conv;
   Commit(st, conversation_id, turn, !was_resolved, false, [done](Result<TurnResult> r) {
+    if (!r.ok()) return done(r.status());
+    done(r->conversation);
+  });
+}
+
+void ConversationService::ReplaceHandoffSummary(Id account_id, Id conversation_id, const std::string& expected,
+                                                std::string summary, ConversationCallback done) {
+  std::unique_lock<std::mutex> lock;
+  auto locked = AcquireLoaded(account_id, conversation_id, &lock);
+  if (!locked.ok()) return done(locked.status());
+  std::shared_ptr<State> st = *locked;
+  const auto status = st->conv.status;
+  if ((status != ConversationStatus::kQueued && status != ConversationStatus::kAssigned) ||
+      st->conv.handoff_summary != expected) {
+    return done(FailedPrecondition("the conversation moved on since its handoff"));
+  }
+  st->conv.handoff_summary = std::move(summary);
+  auto turn = std::make_shared<TurnResult>();
+  turn->conversation = st->conv;
+  // status_changed = true: the conversation row is written and published; no message, so
+  // on_handoff does not fire again (see Complete).
+  Commit(st, conversation_id, turn, true, false, [done](Result<TurnResult> r) {
     if (!r.ok()) return done(r.status());
     done(r->conversation);
   });

@@ -62,6 +62,10 @@ struct ServiceOptions {
   std::function<void(std::function<void()>)> dispatch;
   // The AI agent (playbooks with tools, LLM). Null: the embedded bot answers every turn inline.
   bot::Assistant* assistant = nullptr;
+  // Called once a move to the human queue is committed (after the events are published; on the
+  // dispatch executor if set, else the writer thread), with the conversation as stored. Must not
+  // block: e.g. post the work of writing a better summary elsewhere.
+  std::function<void(const domain::Conversation&)> on_handoff;
 };
 
 class ConversationService {
@@ -97,6 +101,11 @@ class ConversationService {
   void Assign(Id account_id, Id conversation_id, Id assignee_id, ConversationCallback done);
   // Marks resolved and tells the customer.
   void Resolve(Id account_id, Id conversation_id, ConversationCallback done);
+  // Replaces the handoff summary (e.g. with one the LLM wrote) if the conversation is still with
+  // humans (queued or assigned) and its summary is still `expected`; FailedPrecondition otherwise
+  // (the conversation moved on meanwhile). Publishes the updated conversation to agents.
+  void ReplaceHandoffSummary(Id account_id, Id conversation_id, const std::string& expected, std::string summary,
+                             ConversationCallback done);
 
   // Loads the conversation's state into memory (blocking) so later turns can take the
   // non-blocking path. Errors: NotFound, PermissionDenied (not this contact's).

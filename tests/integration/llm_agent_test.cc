@@ -399,6 +399,48 @@ TEST_F(LlmAgent, AgentAssistIsWrittenByTheModelWithPersonalDataMasked) {
   EXPECT_NE(body.find("Customer: 转人工"), std::string::npos) << body;
 }
 
+// With a model, the summary agents see in the queue is the model's: written in the background once
+// the handoff is committed, replacing the bot's extractive one; the agent who opens the
+// conversation gets the same summary and drafts from the cache (one model call in all). A new
+// customer message makes the cached result stale: the next assist asks the model again.
+TEST_F(LlmAgent, HandoffSummaryIsWrittenByTheModelAndReusedByAssist) {
+  Script(R"([{"user_contains": "Conversation:", "content": "{\"summary\": \"Wants to know when the refund for order 10086 arrives; asked for a person.\", \"replies\": [\"Refunds arrive within 3-5 working days after approval.\"]}"},
+              {"content": "Refunds arrive within 3-5 working days after approval [1]."}])");
+  auto s = StartAs(kCustomer);
+  ASSERT_EQ(Say(s, "When does the refund for order 10086 arrive?").status, 201);
+  ASSERT_EQ(Say(s, "转人工").status, 201);
+  const std::string agent = Login(port());
+  const std::string model_summary = "Wants to know when the refund for order 10086 arrives; asked for a person.";
+  std::string summary;
+  for (int i = 0; i < 100 && summary != model_summary; ++i) {
+    if (i > 0) std::this_thread::sleep_for(50ms);
+    auto d = Http(port(), "GET", ConvPath(s.conversation_id), "", agent);
+    ASSERT_EQ(d.status, 200) << d.body;
+    EXPECT_EQ(Str(At(d.json, "status")), "queued") << d.body;
+    summary = Str(At(d.json, "handoff_summary"));
+  }
+  EXPECT_EQ(summary, model_summary);
+  auto assist_calls = [] {
+    int n = 0;
+    for (const auto& q : ChatRequests()) n += FindMessage(q, "user", "Conversation:") != nullptr;
+    return n;
+  };
+  EXPECT_EQ(assist_calls(), 1) << AllBodies();
+
+  auto r = Http(port(), "POST", ConvPath(s.conversation_id, "/assist"), "", agent);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Str(At(r.json, "by")), "llm") << r.body;
+  EXPECT_EQ(Str(At(r.json, "summary")), model_summary) << r.body;
+  EXPECT_EQ(assist_calls(), 1) << "the cached result should have been reused: " << AllBodies();
+
+  ASSERT_EQ(Say(s, "Hello? Is anyone there?").status, 201);
+  r = Http(port(), "POST", ConvPath(s.conversation_id, "/assist"), "", agent);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(assist_calls(), 2) << AllBodies();
+  // The stored summary is not rewritten by a later assist (only at handoff).
+  EXPECT_EQ(Str(At(Http(port(), "GET", ConvPath(s.conversation_id), "", agent).json, "handoff_summary")), model_summary);
+}
+
 // A model that fails, or answers with something that is not the JSON asked for, leaves the agent
 // with the extractive summary and drafts, and a note saying why.
 TEST_F(LlmAgent, AgentAssistFallsBackToExtractiveWhenTheModelFails) {
