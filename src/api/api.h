@@ -60,6 +60,21 @@ class AutomationAdmin {
                                                                      boost::json::object playbook) = 0;
   // Removes playbooks/<id>.json and reloads. NotFound if there is no such playbook file.
   virtual Result<std::shared_ptr<const bot::Automation>> DeletePlaybook(domain::Id account_id, const std::string& id) = 0;
+  // Adds or replaces the tool `name` (a definition as in docs/flows.md) in tools.json, validated
+  // with the account's allowlist and secrets, then reloads (playbooks are checked against it).
+  virtual Result<std::shared_ptr<const bot::Automation>> PutTool(domain::Id account_id, const std::string& name,
+                                                                 boost::json::object tool) = 0;
+  // Removes a tool. NotFound if absent; FailedPrecondition while a playbook uses it.
+  virtual Result<std::shared_ptr<const bot::Automation>> DeleteTool(domain::Id account_id, const std::string& name) = 0;
+  // Replaces the account's host allowlist (entries as in docs/flows.md); every tool must still fit.
+  virtual Result<std::shared_ptr<const bot::Automation>> PutAllowlist(domain::Id account_id,
+                                                                      boost::json::array allowlist) = 0;
+  // Sets or removes a secret that tools' headers reference as ${secret:NAME}. Kept in the
+  // account's secrets.json (mode 0600); values are never returned. Deleting one still referenced
+  // is FailedPrecondition; deleting an unknown one NotFound.
+  virtual Result<std::shared_ptr<const bot::Automation>> PutSecret(domain::Id account_id, const std::string& name,
+                                                                   std::string value) = 0;
+  virtual Result<std::shared_ptr<const bot::Automation>> DeleteSecret(domain::Id account_id, const std::string& name) = 0;
 };
 
 void RegisterRoutes(server::Router& router, ApiContext* ctx);

@@ -5,6 +5,9 @@
 //   GET /api/v1/automation                           the account's tools and playbooks in use
 //   POST /api/v1/automation/reload                   re-read them from the automation directory
 //   PUT|DELETE /api/v1/automation/playbooks/{id}     define or remove one playbook (or fixed-answer intent)
+//   PUT|DELETE /api/v1/automation/tools/{name}       define or remove one HTTP tool
+//   PUT /api/v1/automation/allowlist                 the hosts tools may call
+//   PUT|DELETE /api/v1/automation/secrets/{name}     a secret for tools' headers (write-only)
 #include <boost/json.hpp>
 
 #include "api/api.h"
@@ -65,7 +68,18 @@ json::object AutomationJson(const bot::Automation* a) {
   json::array tools, playbooks;
   if (a && a->tools) {
     for (const auto& t : a->tools->tools())
-      tools.push_back(json::object{{"name", t.name}, {"method", t.method}, {"acts_for_customer", !t.customer_param.empty()}});
+      tools.push_back(json::object{{"name", t.name}, {"method", t.method}, {"url", t.url_template},
+                                   {"acts_for_customer", !t.customer_param.empty()}});
+  }
+  json::array allowlist, secrets;
+  if (a && a->tools) {
+    for (const auto& h : a->tools->allowlist().entries()) {
+      json::object e{{"host", h.host}};
+      if (h.port != 0) e["port"] = h.port;
+      if (h.allow_private) e["allow_private"] = true;
+      allowlist.push_back(std::move(e));
+    }
+    for (const auto& [name, value] : a->tools->secrets()) secrets.push_back(json::string(name));  // never the value
   }
   if (a && a->flows) {
     for (const auto& pb : a->flows->playbooks().playbooks()) {
@@ -76,7 +90,8 @@ json::object AutomationJson(const bot::Automation* a) {
     }
   }
   return json::object{{"tools", std::move(tools)}, {"playbooks", std::move(playbooks)},
-                      {"router", a && a->router != nullptr}};
+                      {"router", a && a->router != nullptr}, {"allowlist", std::move(allowlist)},
+                      {"secrets", std::move(secrets)}};
 }
 
 asio::awaitable<HttpResponse> GetAutomation(ApiContext* ctx, HttpRequest req) {
@@ -97,22 +112,48 @@ asio::awaitable<HttpResponse> ReloadAutomation(ApiContext* ctx, HttpRequest req)
   co_return JsonResponse(200, AutomationJson(r->get()));
 }
 
-// PUT (body = the playbook JSON, as in docs/flows.md) or DELETE one playbook by id.
-asio::awaitable<HttpResponse> ChangePlaybook(ApiContext* ctx, HttpRequest req, bool del) {
+enum class Change { kPutPlaybook, kDeletePlaybook, kPutTool, kDeleteTool, kPutAllowlist, kPutSecret, kDeleteSecret };
+
+// One change to the account's automation; the body (if any) is a JSON object: a playbook or a tool
+// definition (docs/flows.md), {"allowlist": [...]}, or {"value": "..."} for a secret. Answers with
+// the automation now in use (GET's form).
+asio::awaitable<HttpResponse> ChangeAutomation(ApiContext* ctx, HttpRequest req, Change change) {
   LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can change the automation");
   if (!ctx->automation || (ctx->ready && !ctx->ready->load(std::memory_order_acquire)))
     co_return ErrorResponse(Unavailable("automation is not available (the server is starting)"));
-  const std::string id = req.params["id"];
+  const bool has_body = change == Change::kPutPlaybook || change == Change::kPutTool ||
+                        change == Change::kPutAllowlist || change == Change::kPutSecret;
   json::object body;
-  if (!del) {
+  if (has_body) {
     auto parsed = ParseJsonObject(req);
     if (auto* err = std::get_if<HttpResponse>(&parsed)) co_return std::move(*err);
     body = std::move(std::get<json::object>(parsed));
   }
+  json::array allowlist;
+  std::string secret;
+  if (change == Change::kPutAllowlist) {
+    const auto* v = body.if_contains("allowlist");
+    if (!v || !v->is_array()) co_return ErrorResponse(InvalidArgument("body: {\"allowlist\": [\"host[:port]\", ...]}"));
+    allowlist = v->get_array();
+  } else if (change == Change::kPutSecret) {
+    auto value = ReqString(body, "value", 4096);
+    if (!value.ok()) co_return ErrorResponse(value.status());
+    secret = std::move(*value);
+  }
   AutomationAdmin* admin = ctx->automation;
   const domain::Id account = user.account_id;
-  auto job = [admin, account, id, del, body = std::move(body)]() mutable {
-    return del ? admin->DeletePlaybook(account, id) : admin->PutPlaybook(account, id, std::move(body));
+  auto job = [admin, account, change, key = req.params["id"], body = std::move(body), allowlist = std::move(allowlist),
+              secret = std::move(secret)]() mutable -> Result<std::shared_ptr<const bot::Automation>> {
+    switch (change) {
+      case Change::kPutPlaybook: return admin->PutPlaybook(account, key, std::move(body));
+      case Change::kDeletePlaybook: return admin->DeletePlaybook(account, key);
+      case Change::kPutTool: return admin->PutTool(account, key, std::move(body));
+      case Change::kDeleteTool: return admin->DeleteTool(account, key);
+      case Change::kPutAllowlist: return admin->PutAllowlist(account, std::move(allowlist));
+      case Change::kPutSecret: return admin->PutSecret(account, key, std::move(secret));
+      case Change::kDeleteSecret: return admin->DeleteSecret(account, key);
+    }
+    return Internal("unknown change");
   };
   auto r = co_await server::RunBlocking(*ctx->workers, std::move(job));
   if (!r.ok()) co_return ErrorResponse(r.status());
@@ -126,10 +167,16 @@ void RegisterBotRoutes(server::Router& router, ApiContext* ctx) {
   router.Add("GET", "/api/v1/llm/usage", [ctx](HttpRequest r) { return Usage(ctx, std::move(r)); });
   router.Add("GET", "/api/v1/automation", [ctx](HttpRequest r) { return GetAutomation(ctx, std::move(r)); });
   router.Add("POST", "/api/v1/automation/reload", [ctx](HttpRequest r) { return ReloadAutomation(ctx, std::move(r)); });
-  router.Add("PUT", "/api/v1/automation/playbooks/{id}",
-             [ctx](HttpRequest r) { return ChangePlaybook(ctx, std::move(r), false); });
-  router.Add("DELETE", "/api/v1/automation/playbooks/{id}",
-             [ctx](HttpRequest r) { return ChangePlaybook(ctx, std::move(r), true); });
+  auto change = [&router, ctx](const char* method, const char* path, Change c) {
+    router.Add(method, path, [ctx, c](HttpRequest r) { return ChangeAutomation(ctx, std::move(r), c); });
+  };
+  change("PUT", "/api/v1/automation/playbooks/{id}", Change::kPutPlaybook);
+  change("DELETE", "/api/v1/automation/playbooks/{id}", Change::kDeletePlaybook);
+  change("PUT", "/api/v1/automation/tools/{id}", Change::kPutTool);
+  change("DELETE", "/api/v1/automation/tools/{id}", Change::kDeleteTool);
+  change("PUT", "/api/v1/automation/allowlist", Change::kPutAllowlist);
+  change("PUT", "/api/v1/automation/secrets/{id}", Change::kPutSecret);
+  change("DELETE", "/api/v1/automation/secrets/{id}", Change::kDeleteSecret);
 }
 
 }  // namespace lingxi::api

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <fstream>
@@ -20,6 +21,15 @@ Result<std::shared_ptr<const bot::Automation>> LoadAutomation(const std::string&
   auto automation = std::make_shared<bot::Automation>();
   flows::ToolRegistryOptions options;
   options.variables["server"] = server;
+  const fs::path secrets_path = fs::path(dir) / "secrets.json";
+  if (fs::exists(secrets_path)) {
+    LINGXI_ASSIGN_OR_RETURN(auto doc, flows::ReadJsonFile(secrets_path.string(), 1 << 20));
+    if (!doc.is_object()) return InvalidArgument(secrets_path.string() + ": expected {\"NAME\": \"value\", ...}");
+    for (const auto& [name, value] : doc.get_object()) {
+      if (!value.is_string()) return InvalidArgument(secrets_path.string() + ": the value of " + std::string(name) + " must be a string");
+      options.secrets[std::string(name)] = std::string(value.get_string());
+    }
+  }
   const std::string tools_path = (fs::path(dir) / "tools.json").string();
   LINGXI_ASSIGN_OR_RETURN(automation->tools, flows::ToolRegistry::LoadFile(tools_path, options));
   const std::string playbooks_dir = (fs::path(dir) / "playbooks").string();
@@ -68,14 +78,28 @@ Result<std::string> ReadWhole(const std::filesystem::path& p) {
   return s.str();
 }
 
-// Writes via a temporary file and rename, so a reader never sees half a file.
-Status WriteAtomically(const std::filesystem::path& p, const std::string& text) {
-  const std::filesystem::path tmp = p.string() + ".tmp";
+bool ValidSecretName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+  return true;
+}
+
+// Writes via a temporary file and rename, so a reader never sees half a file. `owner_only`:
+// mode 0600 (secrets), set before any byte is written.
+Status WriteAtomically(const std::filesystem::path& p, const std::string& text, bool owner_only = false) {
+  namespace fs = std::filesystem;
+  const fs::path tmp = p.string() + ".tmp";
+  std::error_code ec;
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Internal("cannot write " + tmp.string());
+    if (owner_only) {
+      fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+      if (ec) return Internal("cannot restrict " + tmp.string() + ": " + ec.message());
+    }
     if (!(out << text) || !out.flush()) return Internal("cannot write " + tmp.string());
   }
-  std::error_code ec;
   std::filesystem::rename(tmp, p, ec);
   if (ec) return Internal("cannot replace " + p.string() + ": " + ec.message());
   return Status::Ok();
@@ -105,16 +129,12 @@ Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::Reload(domai
   return ReloadLocked(account_id);
 }
 
-Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::PutPlaybook(domain::Id account_id,
-                                                                                const std::string& id,
-                                                                                boost::json::object playbook) {
+Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::ChangeFiles(
+    domain::Id account_id, const std::vector<std::string>& touched,
+    const std::function<Status(const std::filesystem::path& dir)>& mutate) {
   namespace fs = std::filesystem;
-  if (!ValidPlaybookId(id)) return InvalidArgument("playbook id: 1-64 characters a-z, 0-9 and _");
-  if (const auto* v = playbook.if_contains("id"); v && (!v->is_string() || v->get_string() != id))
-    return InvalidArgument("the playbook's \"id\" must be \"" + id + "\" (the id in the path)");
-  playbook["id"] = id;
   if (options_.automation_dir.empty())
-    return FailedPrecondition("set [automation] dir (LINGXI_AUTOMATION_DIR) to define playbooks over the API");
+    return FailedPrecondition("set [automation] dir (LINGXI_AUTOMATION_DIR) to change tools and playbooks over the API");
   std::lock_guard lock(mu_);
   const fs::path dir = fs::path(options_.automation_dir) / std::to_string(account_id);
   std::error_code ec;
@@ -122,38 +142,152 @@ Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::PutPlaybook(
   if (ec) return Internal("cannot create " + (dir / "playbooks").string() + ": " + ec.message());
   if (!fs::exists(dir / "tools.json"))
     LINGXI_RETURN_IF_ERROR(WriteAtomically(dir / "tools.json", "{\"allowlist\": [], \"tools\": []}\n"));
-  // Validate against the account's tools before anything is written.
-  flows::ToolRegistryOptions topt;
-  topt.variables["server"] = *self_;
-  LINGXI_ASSIGN_OR_RETURN(auto tools, flows::ToolRegistry::LoadFile((dir / "tools.json").string(), topt));
-  const boost::json::value doc(playbook);
-  LINGXI_RETURN_IF_ERROR(flows::ParsePlaybook(doc, tools.get()).status());
-  const fs::path file = dir / "playbooks" / (id + ".json");
-  auto previous = ReadWhole(file);
-  LINGXI_RETURN_IF_ERROR(WriteAtomically(file, boost::json::serialize(doc) + "\n"));
-  auto loaded = ReloadLocked(account_id);
-  if (!loaded.ok()) {  // put the files back as they were
-    if (previous.ok()) (void)WriteAtomically(file, *previous);
-    else fs::remove(file, ec);
+  std::vector<std::pair<fs::path, Result<std::string>>> before;
+  for (const auto& rel : touched) before.emplace_back(dir / rel, ReadWhole(dir / rel));
+  auto restore = [&] {
+    for (const auto& [path, content] : before) {
+      if (content.ok()) {
+        (void)WriteAtomically(path, *content, path.filename() == "secrets.json");
+      } else {
+        fs::remove(path, ec);
+      }
+    }
+  };
+  if (Status s = mutate(dir); !s.ok()) {
+    restore();
+    return s;
   }
+  auto loaded = ReloadLocked(account_id);
+  if (!loaded.ok()) restore();
   return loaded;
+}
+
+namespace {
+
+Result<boost::json::object> ReadToolsFile(const std::filesystem::path& dir) {
+  LINGXI_ASSIGN_OR_RETURN(auto doc, flows::ReadJsonFile((dir / "tools.json").string()));
+  if (!doc.is_object()) return InvalidArgument((dir / "tools.json").string() + ": expected {\"allowlist\", \"tools\"}");
+  auto& o = doc.get_object();
+  if (!o.contains("tools")) o["tools"] = boost::json::array();
+  if (!o.at("tools").is_array()) return InvalidArgument((dir / "tools.json").string() + ": \"tools\" must be an array");
+  return std::move(o);
+}
+
+Result<boost::json::object> ReadSecretsFile(const std::filesystem::path& dir) {
+  if (!std::filesystem::exists(dir / "secrets.json")) return boost::json::object();
+  LINGXI_ASSIGN_OR_RETURN(auto doc, flows::ReadJsonFile((dir / "secrets.json").string(), 1 << 20));
+  if (!doc.is_object()) return InvalidArgument((dir / "secrets.json").string() + ": expected an object");
+  return std::move(doc.get_object());
+}
+
+std::string Pretty(const boost::json::object& o) { return boost::json::serialize(o) + "\n"; }
+
+// A reload that failed because something still refers to what was removed.
+Status InUse(const std::string& what, const Status& reload) {
+  if (reload.code() != StatusCode::kInvalidArgument) return reload;
+  return FailedPrecondition(what + " is still in use: " + std::string(reload.message()));
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::PutPlaybook(domain::Id account_id,
+                                                                                const std::string& id,
+                                                                                boost::json::object playbook) {
+  if (!ValidPlaybookId(id)) return InvalidArgument("playbook id: 1-64 characters a-z, 0-9 and _");
+  if (const auto* v = playbook.if_contains("id"); v && (!v->is_string() || v->get_string() != id))
+    return InvalidArgument("the playbook's \"id\" must be \"" + id + "\" (the id in the path)");
+  playbook["id"] = id;
+  const std::string rel = "playbooks/" + id + ".json";
+  // The reload validates it against the account's tools; a refused playbook is removed again.
+  return ChangeFiles(account_id, {rel}, [&](const std::filesystem::path& dir) {
+    return WriteAtomically(dir / rel, boost::json::serialize(playbook) + "\n");
+  });
 }
 
 Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::DeletePlaybook(domain::Id account_id,
                                                                                    const std::string& id) {
-  namespace fs = std::filesystem;
   if (!ValidPlaybookId(id)) return NotFound("no playbook " + id);
-  if (options_.automation_dir.empty())
-    return FailedPrecondition("set [automation] dir (LINGXI_AUTOMATION_DIR) to change playbooks over the API");
-  std::lock_guard lock(mu_);
-  const fs::path file = fs::path(options_.automation_dir) / std::to_string(account_id) / "playbooks" / (id + ".json");
-  auto previous = ReadWhole(file);
-  if (!previous.ok()) return NotFound("no playbook " + id);
-  std::error_code ec;
-  if (!fs::remove(file, ec)) return Internal("cannot remove " + file.string() + ": " + ec.message());
-  auto loaded = ReloadLocked(account_id);
-  if (!loaded.ok()) (void)WriteAtomically(file, *previous);
-  return loaded;
+  const std::string rel = "playbooks/" + id + ".json";
+  return ChangeFiles(account_id, {rel}, [&](const std::filesystem::path& dir) -> Status {
+    std::error_code ec;
+    if (!std::filesystem::exists(dir / rel)) return NotFound("no playbook " + id);
+    if (!std::filesystem::remove(dir / rel, ec)) return Internal("cannot remove " + (dir / rel).string() + ": " + ec.message());
+    return Status::Ok();
+  });
+}
+
+Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::PutTool(domain::Id account_id,
+                                                                            const std::string& name,
+                                                                            boost::json::object tool) {
+  if (const auto* v = tool.if_contains("name"); v && (!v->is_string() || v->get_string() != name))
+    return InvalidArgument("the tool's \"name\" must be \"" + name + "\" (the name in the path)");
+  tool["name"] = name;
+  // The reload validates the definition (fields, allowlist, secrets) and the playbooks using it.
+  return ChangeFiles(account_id, {"tools.json"}, [&](const std::filesystem::path& dir) -> Status {
+    LINGXI_ASSIGN_OR_RETURN(auto doc, ReadToolsFile(dir));
+    auto& tools = doc["tools"].as_array();
+    bool replaced = false;
+    for (auto& t : tools) {
+      if (t.is_object() && t.get_object().contains("name") && t.get_object().at("name") == boost::json::value(name)) {
+        t = tool;
+        replaced = true;
+      }
+    }
+    if (!replaced) tools.push_back(tool);
+    return WriteAtomically(dir / "tools.json", Pretty(doc));
+  });
+}
+
+Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::DeleteTool(domain::Id account_id,
+                                                                               const std::string& name) {
+  auto r = ChangeFiles(account_id, {"tools.json"}, [&](const std::filesystem::path& dir) -> Status {
+    LINGXI_ASSIGN_OR_RETURN(auto doc, ReadToolsFile(dir));
+    auto& tools = doc["tools"].as_array();
+    const size_t n = tools.size();
+    tools.erase(std::remove_if(tools.begin(), tools.end(),
+                               [&](const boost::json::value& t) {
+                                 return t.is_object() && t.get_object().contains("name") &&
+                                        t.get_object().at("name") == boost::json::value(name);
+                               }),
+                tools.end());
+    if (tools.size() == n) return NotFound("no tool " + name);
+    return WriteAtomically(dir / "tools.json", Pretty(doc));
+  });
+  if (!r.ok()) return InUse("tool " + name, r.status());
+  return r;
+}
+
+Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::PutAllowlist(domain::Id account_id,
+                                                                                 boost::json::array allowlist) {
+  LINGXI_RETURN_IF_ERROR(flows::HostAllowlist::FromJson(boost::json::value(allowlist)).status());
+  return ChangeFiles(account_id, {"tools.json"}, [&](const std::filesystem::path& dir) -> Status {
+    LINGXI_ASSIGN_OR_RETURN(auto doc, ReadToolsFile(dir));
+    doc["allowlist"] = allowlist;
+    return WriteAtomically(dir / "tools.json", Pretty(doc));
+  });
+}
+
+Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::PutSecret(domain::Id account_id,
+                                                                              const std::string& name,
+                                                                              std::string value) {
+  if (!ValidSecretName(name)) return InvalidArgument("secret name: 1-64 characters A-Z, a-z, 0-9, _ and -");
+  if (value.empty() || value.size() > 4096) return InvalidArgument("secret value: 1-4096 bytes");
+  return ChangeFiles(account_id, {"secrets.json"}, [&](const std::filesystem::path& dir) -> Status {
+    LINGXI_ASSIGN_OR_RETURN(auto doc, ReadSecretsFile(dir));
+    doc[name] = value;
+    return WriteAtomically(dir / "secrets.json", Pretty(doc), /*owner_only=*/true);
+  });
+}
+
+Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::DeleteSecret(domain::Id account_id,
+                                                                                 const std::string& name) {
+  auto r = ChangeFiles(account_id, {"secrets.json"}, [&](const std::filesystem::path& dir) -> Status {
+    LINGXI_ASSIGN_OR_RETURN(auto doc, ReadSecretsFile(dir));
+    if (!doc.erase(name)) return NotFound("no secret " + name);
+    return WriteAtomically(dir / "secrets.json", Pretty(doc), /*owner_only=*/true);
+  });
+  if (!r.ok()) return InUse("secret " + name, r.status());
+  return r;
 }
 
 void StoreUsageSink::Record(std::string_view account_id, std::string_view conversation_id, const llm::Usage& usage) {

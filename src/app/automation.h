@@ -2,9 +2,12 @@
 // directory (tools.json, playbooks/*.json), and the sink that stores LLM token usage.
 #pragma once
 
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "api/api.h"
 #include "bot/assistant.h"
@@ -14,9 +17,10 @@
 
 namespace lingxi::app {
 
-// Loads `dir`/tools.json ({{server}} = `server`, e.g. "127.0.0.1:8080") and `dir`/playbooks/,
-// and trains the playbook router with the account's knowledge titles and questions as
-// out-of-scope examples. Errors name the file.
+// Loads `dir`/tools.json ({{server}} = `server`, e.g. "127.0.0.1:8080"; ${secret:NAME} from
+// `dir`/secrets.json, {"NAME": "value", ...}, if present) and `dir`/playbooks/, and trains the
+// playbook router with the account's knowledge titles and questions as out-of-scope examples.
+// Errors name the file.
 Result<std::shared_ptr<const bot::Automation>> LoadAutomation(const std::string& dir, const std::string& server,
                                                               std::shared_ptr<const nlu::Normalizer> normalizer,
                                                               store::Store* store, domain::Id account_id);
@@ -43,9 +47,23 @@ class FileAutomationAdmin : public api::AutomationAdmin {
   Result<std::shared_ptr<const bot::Automation>> PutPlaybook(domain::Id account_id, const std::string& id,
                                                              boost::json::object playbook) override;
   Result<std::shared_ptr<const bot::Automation>> DeletePlaybook(domain::Id account_id, const std::string& id) override;
+  Result<std::shared_ptr<const bot::Automation>> PutTool(domain::Id account_id, const std::string& name,
+                                                         boost::json::object tool) override;
+  Result<std::shared_ptr<const bot::Automation>> DeleteTool(domain::Id account_id, const std::string& name) override;
+  Result<std::shared_ptr<const bot::Automation>> PutAllowlist(domain::Id account_id,
+                                                              boost::json::array allowlist) override;
+  Result<std::shared_ptr<const bot::Automation>> PutSecret(domain::Id account_id, const std::string& name,
+                                                           std::string value) override;
+  Result<std::shared_ptr<const bot::Automation>> DeleteSecret(domain::Id account_id, const std::string& name) override;
 
  private:
   Result<std::shared_ptr<const bot::Automation>> ReloadLocked(domain::Id account_id);
+  // One change to the account's files: makes sure `<automation dir>/<account>/` exists (with an
+  // empty tools.json), runs `mutate` on that directory, then reloads. If anything fails, the
+  // files in `touched` (relative to the directory) are put back as they were. Serialised by mu_.
+  Result<std::shared_ptr<const bot::Automation>> ChangeFiles(
+      domain::Id account_id, const std::vector<std::string>& touched,
+      const std::function<Status(const std::filesystem::path& dir)>& mutate);
 
   Options options_;
   const std::string* self_;

@@ -66,10 +66,8 @@ Result<std::shared_ptr<const nlu::IntentClassifier>> TrainPlaybookRouter(
   nlu::IntentTrainOptions options;
   options.holdout_fraction = 0;  // too few examples to hold any out; the caller sets the threshold
   options.threads = 1;
-  if (playbooks.playbooks().size() < 2) {
-    // The classifier needs two in-scope labels; one playbook is told apart from everything else.
-    return FailedPrecondition("the playbook router needs at least two playbooks");
-  }
+  // One playbook is told apart from the knowledge questions; with neither a second playbook nor
+  // any knowledge, the classifier refuses (the LLM can still start the playbook).
   return nlu::IntentClassifier::Train(std::move(normalizer), train, {}, options);
 }
 

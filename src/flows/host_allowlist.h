@@ -41,6 +41,7 @@ class HostAllowlist {
   // The post-DNS check for a connection to `ip` for `host`:`port` (see the header comment).
   bool AllowsConnect(std::string_view host, std::string_view ip, int port) const;
   bool empty() const { return entries_.empty(); }
+  const std::vector<AllowedHost>& entries() const { return entries_; }
 
  private:
   std::vector<AllowedHost> entries_;

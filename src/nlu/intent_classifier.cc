@@ -148,8 +148,9 @@ Result<std::shared_ptr<const IntentClassifier>> IntentClassifier::Train(std::sha
     if (label == options.oos_label) c->oos_class_ = id;
   }
   const int num_classes = static_cast<int>(c->labels_.size());
-  if (num_classes - (c->oos_class_ >= 0 ? 1 : 0) < 2) {
-    return InvalidArgument("intent classifier: training needs at least two in-scope intents");
+  // Two classes at least: two intents, or one intent told apart from out-of-scope examples.
+  if (num_classes < 2 || num_classes - (c->oos_class_ >= 0 ? 1 : 0) < 1) {
+    return InvalidArgument("intent classifier: training needs two intents, or one intent and out-of-scope examples");
   }
   auto featurize = [&](const std::vector<IntentExample>& examples) {
     std::vector<FeatureCounts> out(examples.size());

@@ -76,7 +76,7 @@ class IntentClassifier {
  public:
   // Trains on `train`; tunes temperature and threshold on `valid` if non-empty, else on a
   // stratified hold-out of `train` (a second model trained in parallel on the rest).
-  // Errors: InvalidArgument if `train` has fewer than two in-scope labels.
+  // Errors: InvalidArgument unless `train` has two in-scope labels, or one and the oos label.
   static Result<std::shared_ptr<const IntentClassifier>> Train(std::shared_ptr<const Normalizer> normalizer,
                                                                const std::vector<IntentExample>& train,
                                                                const std::vector<IntentExample>& valid,

@@ -4,9 +4,13 @@
 // with a fixed answer.
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "harness.h"
+#include "support/test_http_server.h"
 
 namespace lingxi::it {
 namespace {
@@ -123,6 +127,124 @@ TEST(Automation, AnAccountsPlaybooksComeFromItsDirectoryAndReloadWithoutARestart
   EXPECT_EQ(Http(server.port(), "POST", "/api/v1/automation/reload", "", agent).status, 403);
   EXPECT_EQ(Http(server.port(), "GET", "/api/v1/automation", "", agent).status, 403);
   EXPECT_EQ(Http(server.port(), "PUT", "/api/v1/automation/playbooks/return_address", returns, agent).status, 403);
+  EXPECT_EQ(server.Stop(), 0) << server.LogTail();
+}
+
+// Tools, the host allowlist and secrets are managed over the API like playbooks: validated, written
+// to the account's directory (secrets.json owner-only, values never shown), live at once; what a
+// playbook still uses cannot be removed; a refused change leaves the files as they were.
+TEST(Automation, ToolsAllowlistAndSecretsAreManagedOverTheApi) {
+  TempDir dir;
+  const fs::path root = fs::path(dir.path()) / "automation";
+  fs::create_directories(root);
+  const fs::path account = root / "1";
+  // The business's own API: stock levels, behind a bearer key.
+  std::mutex mu;
+  std::vector<std::string> auth_seen;
+  testing::TestHttpServer shop([&](const testing::ReceivedRequest& r) {
+    {
+      std::lock_guard lock(mu);
+      auth_seen.push_back(r.Header("Authorization"));
+    }
+    testing::Reply reply;
+    if (r.Header("Authorization") != "Bearer s3cr3t-value") {
+      reply.status = 401;
+      reply.body = R"({"error": "bad key"})";
+    } else {
+      reply.body = R"({"sku": "AB1234", "in_stock": 3})";
+    }
+    reply.headers = {{"Content-Type", "application/json"}};
+    return reply;
+  });
+  const std::string shop_host = "127.0.0.1:" + std::to_string(shop.port());
+  ServerProcess server((fs::path(dir.path()) / "data").string(), true, {{"LINGXI_AUTOMATION_DIR", root.string()}});
+  server.Start();
+  const std::string admin = Login(server.port());
+  auto call = [&](const char* method, const std::string& path, const std::string& body = "") {
+    return Http(server.port(), method, "/api/v1/automation/" + path, body, admin);
+  };
+  const std::string tool = R"({"description": {"en": "Stock level of a product", "zh": "查询商品库存"},
+    "parameters": {"type": "object", "properties": {"sku": {"type": "string", "pattern": "^[A-Z]{2}[0-9]{4}$"}}, "required": ["sku"]},
+    "method": "GET", "url": "http://)" + shop_host + R"(/stock/{sku}",
+    "headers": {"Authorization": "Bearer ${secret:STOCK_KEY}"}, "response_fields": ["in_stock"], "timeout_ms": 3000})";
+
+  // Allowlist first; the tool is refused while its secret does not exist (and nothing is written).
+  auto allow = call("PUT", "allowlist", R"({"allowlist": [")" + shop_host + R"("]})");
+  ASSERT_EQ(allow.status, 200) << allow.body;
+  EXPECT_EQ(Str(At(At(At(allow.json, "allowlist"), 0), "host")), "127.0.0.1") << allow.body;
+  auto no_secret = call("PUT", "tools/check_stock", tool);
+  EXPECT_EQ(no_secret.status, 422) << no_secret.body;
+  EXPECT_NE(no_secret.body.find("STOCK_KEY"), std::string::npos) << no_secret.body;
+  EXPECT_EQ(Len(At(call("GET", "").json, "tools")), 0u);
+
+  auto secret = call("PUT", "secrets/STOCK_KEY", R"({"value": "s3cr3t-value"})");
+  ASSERT_EQ(secret.status, 200) << secret.body;
+  EXPECT_EQ(Str(At(At(secret.json, "secrets"), 0)), "STOCK_KEY") << secret.body;
+  EXPECT_EQ(secret.body.find("s3cr3t-value"), std::string::npos) << "a secret's value was returned: " << secret.body;
+  EXPECT_EQ(fs::status(account / "secrets.json").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  auto put_tool = call("PUT", "tools/check_stock", tool);
+  ASSERT_EQ(put_tool.status, 200) << put_tool.body;
+  EXPECT_EQ(Str(At(At(At(put_tool.json, "tools"), 0), "name")), "check_stock") << put_tool.body;
+
+  // A host outside the allowlist, a name that differs from the path, bad JSON: refused, file unchanged.
+  std::string elsewhere = tool;
+  elsewhere.replace(elsewhere.find(shop_host), shop_host.size(), "example.com");
+  const std::string tools_before = [&] { std::ifstream in(account / "tools.json"); return std::string(std::istreambuf_iterator<char>(in), {}); }();
+  EXPECT_EQ(call("PUT", "tools/check_stock", elsewhere).status, 403);
+  EXPECT_EQ(call("PUT", "tools/other_name", R"({"name": "check_stock"})").status, 422);
+  EXPECT_EQ(call("PUT", "tools/check_stock", "{not json").status, 400);
+  EXPECT_EQ(call("PUT", "allowlist", R"({"allowlist": "everything"})").status, 422);
+  EXPECT_EQ(call("PUT", "secrets/bad.name", R"({"value": "x"})").status, 422);
+  EXPECT_EQ(call("PUT", "secrets/EMPTY", R"({"value": ""})").status, 422);
+  {
+    std::ifstream in(account / "tools.json");
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), tools_before);
+  }
+  // Narrowing the allowlist so the tool no longer fits is refused too.
+  EXPECT_EQ(call("PUT", "allowlist", R"({"allowlist": ["example.com"]})").status, 403);
+
+  // A playbook calls the tool; the business API gets the secret, the customer the stock level.
+  const std::string playbook = R"({"title": {"zh": "库存查询", "en": "Stock check"},
+    "triggers": {"examples": {"zh": ["这个商品还有货吗", "AB1234 有库存吗", "查一下库存"],
+                              "en": ["is this item in stock", "do you have AB1234 in stock", "check the stock level"]}},
+    "slots": [{"name": "sku", "type": "string", "pattern": "\\b([A-Za-z]{2}[0-9]{4})\\b", "transform": "upper",
+               "prompt": {"zh": "请告诉我商品编号（例如 AB1234）。", "en": "Which item (e.g. AB1234)?"}}],
+    "steps": [{"id": "ask", "type": "ask", "slot": "sku"},
+              {"id": "look", "type": "tool", "tool": "check_stock", "args": {"sku": "{{sku}}"}, "result": "stock"},
+              {"id": "done", "type": "end", "text": {"zh": "{{sku}} 还有 {{stock.in_stock}} 件。", "en": "{{sku}}: {{stock.in_stock}} in stock."}}]})";
+  ASSERT_EQ(call("PUT", "playbooks/stock_check", playbook).status, 200);
+  auto s = StartConversation(server.port());
+  auto r = CustomerSay(server.port(), s, "do you have AB1234 in stock?");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Str(At(At(At(r.json, "replies"), 0), "content")), "AB1234: 3 in stock.") << r.body;
+  {
+    std::lock_guard lock(mu);
+    ASSERT_FALSE(auth_seen.empty());
+    EXPECT_EQ(auth_seen.back(), "Bearer s3cr3t-value");
+  }
+
+  // What a playbook uses cannot be removed; once the playbook is gone, it can.
+  auto in_use = call("DELETE", "tools/check_stock");
+  EXPECT_EQ(in_use.status, 409) << in_use.body;
+  EXPECT_NE(in_use.body.find("stock_check"), std::string::npos) << in_use.body;
+  EXPECT_EQ(call("DELETE", "secrets/STOCK_KEY").status, 409);
+  ASSERT_EQ(call("DELETE", "playbooks/stock_check").status, 200);
+  EXPECT_EQ(call("DELETE", "secrets/STOCK_KEY").status, 409) << "the tool still references it";
+  auto gone = call("DELETE", "tools/check_stock");
+  ASSERT_EQ(gone.status, 200) << gone.body;
+  EXPECT_EQ(Len(At(gone.json, "tools")), 0u) << gone.body;
+  EXPECT_EQ(call("DELETE", "tools/check_stock").status, 404);
+  ASSERT_EQ(call("DELETE", "secrets/STOCK_KEY").status, 200);
+  EXPECT_EQ(call("DELETE", "secrets/STOCK_KEY").status, 404);
+
+  // Admins only.
+  auto made = Http(server.port(), "POST", "/api/v1/users",
+                   json::object{{"email", "tools@demo.lingxi"}, {"password", "agent-pass-1"}, {"role", "agent"}}, admin);
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string agent = Login(server.port(), "tools@demo.lingxi", "agent-pass-1");
+  EXPECT_EQ(Http(server.port(), "PUT", "/api/v1/automation/tools/check_stock", tool, agent).status, 403);
+  EXPECT_EQ(Http(server.port(), "PUT", "/api/v1/automation/secrets/X", R"({"value": "x"})", agent).status, 403);
   EXPECT_EQ(server.Stop(), 0) << server.LogTail();
 }
 

@@ -87,10 +87,31 @@ TEST(IntentClassifier, ValidationSetTunesThresholdAndEmptyInputIsSafe) {
   }
 }
 
-TEST(IntentClassifier, RejectsTrainingWithFewerThanTwoIntents) {
-  auto model = IntentClassifier::Train(testing::SharedNormalizer(), {{"hi", "greet"}, {"bye", "oos"}}, {},
-                                       SmallOptions());
-  EXPECT_EQ(model.status().code(), StatusCode::kInvalidArgument);
+TEST(IntentClassifier, RejectsTrainingWithASingleClass) {
+  auto one = IntentClassifier::Train(testing::SharedNormalizer(), {{"hi", "greet"}, {"hello", "greet"}}, {},
+                                     SmallOptions());
+  EXPECT_EQ(one.status().code(), StatusCode::kInvalidArgument);
+  auto only_oos = IntentClassifier::Train(testing::SharedNormalizer(), {{"hi", "oos"}, {"bye", "oos"}}, {},
+                                          SmallOptions());
+  EXPECT_EQ(only_oos.status().code(), StatusCode::kInvalidArgument);
+}
+
+// One intent is told apart from out-of-scope examples (an account with a single playbook).
+TEST(IntentClassifier, OneIntentAgainstOutOfScopeExamples) {
+  std::vector<IntentExample> train = {
+      {"is this item in stock", "stock"}, {"do you have it in stock", "stock"}, {"check the stock level", "stock"},
+      {"这个还有货吗", "stock"},          {"查一下库存", "stock"},              {"有没有库存", "stock"},
+      {"how do I get a refund", "oos"},   {"where is my parcel", "oos"},        {"reset my password", "oos"},
+      {"退款多久到账", "oos"},            {"怎么开发票", "oos"},                {"修改收货地址", "oos"}};
+  auto model = IntentClassifier::Train(testing::SharedNormalizer(), train, {}, SmallOptions());
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  IntentPrediction in = (*model)->Predict("is the blue one in stock?");
+  EXPECT_EQ(in.label, "stock");
+  EXPECT_FALSE(in.out_of_scope);
+  IntentPrediction zh = (*model)->Predict("蓝色的还有库存吗");
+  EXPECT_EQ(zh.label, "stock");
+  IntentPrediction out = (*model)->Predict("how long does a refund take");
+  EXPECT_TRUE(out.out_of_scope);
 }
 
 TEST(OosThreshold, MaximisesBalancedScoreWithinTolerance) {
