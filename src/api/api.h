@@ -75,6 +75,9 @@ class AutomationAdmin {
   virtual Result<std::shared_ptr<const bot::Automation>> PutSecret(domain::Id account_id, const std::string& name,
                                                                    std::string value) = 0;
   virtual Result<std::shared_ptr<const bot::Automation>> DeleteSecret(domain::Id account_id, const std::string& name) = 0;
+  // The stored definition of one tool (`tool`) or playbook, as written (secret references, never
+  // values), for editing. NotFound if there is none.
+  virtual Result<boost::json::value> Definition(domain::Id account_id, bool tool, const std::string& id) = 0;
 };
 
 void RegisterRoutes(server::Router& router, ApiContext* ctx);

@@ -4,8 +4,8 @@
 //   GET /api/v1/llm/usage?conversation_id=N&since=MS token usage totals (account, or one conversation)
 //   GET /api/v1/automation                           the account's tools and playbooks in use
 //   POST /api/v1/automation/reload                   re-read them from the automation directory
-//   PUT|DELETE /api/v1/automation/playbooks/{id}     define or remove one playbook (or fixed-answer intent)
-//   PUT|DELETE /api/v1/automation/tools/{name}       define or remove one HTTP tool
+//   GET|PUT|DELETE /api/v1/automation/playbooks/{id} one playbook (or fixed-answer intent)
+//   GET|PUT|DELETE /api/v1/automation/tools/{name}   one HTTP tool
 //   PUT /api/v1/automation/allowlist                 the hosts tools may call
 //   PUT|DELETE /api/v1/automation/secrets/{name}     a secret for tools' headers (write-only)
 #include <boost/json.hpp>
@@ -112,6 +112,17 @@ asio::awaitable<HttpResponse> ReloadAutomation(ApiContext* ctx, HttpRequest req)
   co_return JsonResponse(200, AutomationJson(r->get()));
 }
 
+// GET one stored definition, for editing: {"definition": {...}}.
+asio::awaitable<HttpResponse> GetDefinition(ApiContext* ctx, HttpRequest req, bool tool) {
+  LINGXI_ADMIN_OR_RETURN(user, ctx, req, "only admins can see the automation");
+  if (!ctx->automation) co_return ErrorResponse(NotFound("no automation"));
+  AutomationAdmin* admin = ctx->automation;
+  auto job = [admin, account = user.account_id, tool, id = req.params["id"]] { return admin->Definition(account, tool, id); };
+  auto r = co_await server::RunBlocking(*ctx->workers, std::move(job));
+  if (!r.ok()) co_return ErrorResponse(r.status());
+  co_return JsonResponse(200, json::object{{"definition", std::move(*r)}});
+}
+
 enum class Change { kPutPlaybook, kDeletePlaybook, kPutTool, kDeleteTool, kPutAllowlist, kPutSecret, kDeleteSecret };
 
 // One change to the account's automation; the body (if any) is a JSON object: a playbook or a tool
@@ -170,6 +181,8 @@ void RegisterBotRoutes(server::Router& router, ApiContext* ctx) {
   auto change = [&router, ctx](const char* method, const char* path, Change c) {
     router.Add(method, path, [ctx, c](HttpRequest r) { return ChangeAutomation(ctx, std::move(r), c); });
   };
+  router.Add("GET", "/api/v1/automation/playbooks/{id}", [ctx](HttpRequest r) { return GetDefinition(ctx, std::move(r), false); });
+  router.Add("GET", "/api/v1/automation/tools/{id}", [ctx](HttpRequest r) { return GetDefinition(ctx, std::move(r), true); });
   change("PUT", "/api/v1/automation/playbooks/{id}", Change::kPutPlaybook);
   change("DELETE", "/api/v1/automation/playbooks/{id}", Change::kDeletePlaybook);
   change("PUT", "/api/v1/automation/tools/{id}", Change::kPutTool);

@@ -33,7 +33,12 @@ Result<std::shared_ptr<const bot::Automation>> LoadAutomation(const std::string&
   const std::string tools_path = (fs::path(dir) / "tools.json").string();
   LINGXI_ASSIGN_OR_RETURN(automation->tools, flows::ToolRegistry::LoadFile(tools_path, options));
   const std::string playbooks_dir = (fs::path(dir) / "playbooks").string();
-  LINGXI_ASSIGN_OR_RETURN(auto playbooks, flows::PlaybookLibrary::LoadDirectory(playbooks_dir, automation->tools.get()));
+  std::shared_ptr<const flows::PlaybookLibrary> playbooks;
+  if (fs::exists(playbooks_dir)) {
+    LINGXI_ASSIGN_OR_RETURN(playbooks, flows::PlaybookLibrary::LoadDirectory(playbooks_dir, automation->tools.get()));
+  } else {  // tools only (the model may call them), no playbooks yet
+    LINGXI_ASSIGN_OR_RETURN(playbooks, flows::PlaybookLibrary::FromPlaybooks({}));
+  }
   automation->flows = std::make_shared<flows::FlowEngine>(playbooks);
 
   std::vector<std::string> negatives;
@@ -138,6 +143,21 @@ Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::ChangeFiles(
   std::lock_guard lock(mu_);
   const fs::path dir = fs::path(options_.automation_dir) / std::to_string(account_id);
   std::error_code ec;
+  if (!fs::exists(dir) && !options_.demo_dir.empty()) {
+    // The account has served the demo automation so far: its first change starts from a copy
+    // of it, so the change does not make the rest disappear.
+    fs::create_directories(dir / "playbooks", ec);
+    if (!ec && fs::exists(fs::path(options_.demo_dir) / "tools.json"))
+      fs::copy_file(fs::path(options_.demo_dir) / "tools.json", dir / "tools.json", ec);
+    for (const auto& e : fs::directory_iterator(fs::path(options_.demo_dir) / "playbooks", ec)) {
+      if (e.path().extension() == ".json") fs::copy_file(e.path(), dir / "playbooks" / e.path().filename(), ec);
+      if (ec) break;
+    }
+    if (ec) {
+      fs::remove_all(dir, ec);
+      return Internal("cannot copy the demo automation into " + dir.string());
+    }
+  }
   fs::create_directories(dir / "playbooks", ec);
   if (ec) return Internal("cannot create " + (dir / "playbooks").string() + ": " + ec.message());
   if (!fs::exists(dir / "tools.json"))
@@ -189,6 +209,34 @@ Status InUse(const std::string& what, const Status& reload) {
 }
 
 }  // namespace
+
+Result<boost::json::value> FileAutomationAdmin::Definition(domain::Id account_id, bool tool, const std::string& id) {
+  namespace fs = std::filesystem;
+  std::lock_guard lock(mu_);
+  const std::string dir = SourceDir(account_id);
+  const std::string what = tool ? "tool " : "playbook ";
+  if (dir.empty()) return NotFound("no " + what + id);
+  if (tool) {
+    LINGXI_ASSIGN_OR_RETURN(auto doc, ReadToolsFile(dir));
+    for (const auto& t : doc["tools"].as_array())
+      if (t.is_object() && t.get_object().contains("name") && t.get_object().at("name") == boost::json::value(id)) return t;
+    return NotFound("no tool " + id);
+  }
+  // A playbook file is usually named after its id, but the id inside is what counts.
+  std::error_code ec;
+  const fs::path named = fs::path(dir) / "playbooks" / (id + ".json");
+  std::vector<fs::path> files;
+  if (ValidPlaybookId(id) && fs::exists(named)) files.push_back(named);
+  for (const auto& e : fs::directory_iterator(fs::path(dir) / "playbooks", ec))
+    if (e.path().extension() == ".json" && e.path() != named) files.push_back(e.path());
+  for (const auto& f : files) {
+    auto doc = flows::ReadJsonFile(f.string());
+    if (doc.ok() && doc->is_object() && doc->get_object().contains("id") &&
+        doc->get_object().at("id") == boost::json::value(id))
+      return *doc;
+  }
+  return NotFound("no playbook " + id);
+}
 
 Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::PutPlaybook(domain::Id account_id,
                                                                                 const std::string& id,

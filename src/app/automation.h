@@ -55,11 +55,13 @@ class FileAutomationAdmin : public api::AutomationAdmin {
   Result<std::shared_ptr<const bot::Automation>> PutSecret(domain::Id account_id, const std::string& name,
                                                            std::string value) override;
   Result<std::shared_ptr<const bot::Automation>> DeleteSecret(domain::Id account_id, const std::string& name) override;
+  Result<boost::json::value> Definition(domain::Id account_id, bool tool, const std::string& id) override;
 
  private:
   Result<std::shared_ptr<const bot::Automation>> ReloadLocked(domain::Id account_id);
-  // One change to the account's files: makes sure `<automation dir>/<account>/` exists (with an
-  // empty tools.json), runs `mutate` on that directory, then reloads. If anything fails, the
+  // One change to the account's files: makes sure `<automation dir>/<account>/` exists (a copy of
+  // the demo automation if the account used it so far, else an empty tools.json), runs `mutate`
+  // on that directory, then reloads. If anything fails, the
   // files in `touched` (relative to the directory) are put back as they were. Serialised by mu_.
   Result<std::shared_ptr<const bot::Automation>> ChangeFiles(
       domain::Id account_id, const std::vector<std::string>& touched,

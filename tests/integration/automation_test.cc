@@ -136,8 +136,8 @@ TEST(Automation, AnAccountsPlaybooksComeFromItsDirectoryAndReloadWithoutARestart
 TEST(Automation, ToolsAllowlistAndSecretsAreManagedOverTheApi) {
   TempDir dir;
   const fs::path root = fs::path(dir.path()) / "automation";
-  fs::create_directories(root);
   const fs::path account = root / "1";
+  Write(account / "tools.json", R"({"allowlist": [], "tools": []})");  // not the demo automation
   // The business's own API: stock levels, behind a bearer key.
   std::mutex mu;
   std::vector<std::string> auth_seen;
@@ -186,6 +186,11 @@ TEST(Automation, ToolsAllowlistAndSecretsAreManagedOverTheApi) {
   auto put_tool = call("PUT", "tools/check_stock", tool);
   ASSERT_EQ(put_tool.status, 200) << put_tool.body;
   EXPECT_EQ(Str(At(At(At(put_tool.json, "tools"), 0), "name")), "check_stock") << put_tool.body;
+  // The stored definition comes back for editing, with the secret's reference, not its value.
+  auto def = call("GET", "tools/check_stock");
+  ASSERT_EQ(def.status, 200) << def.body;
+  EXPECT_EQ(Str(At(At(At(def.json, "definition"), "headers"), "Authorization")), "Bearer ${secret:STOCK_KEY}") << def.body;
+  EXPECT_EQ(call("GET", "tools/nope").status, 404);
 
   // A host outside the allowlist, a name that differs from the path, bad JSON: refused, file unchanged.
   std::string elsewhere = tool;
@@ -214,6 +219,7 @@ TEST(Automation, ToolsAllowlistAndSecretsAreManagedOverTheApi) {
               {"id": "look", "type": "tool", "tool": "check_stock", "args": {"sku": "{{sku}}"}, "result": "stock"},
               {"id": "done", "type": "end", "text": {"zh": "{{sku}} 还有 {{stock.in_stock}} 件。", "en": "{{sku}}: {{stock.in_stock}} in stock."}}]})";
   ASSERT_EQ(call("PUT", "playbooks/stock_check", playbook).status, 200);
+  EXPECT_EQ(Str(At(At(call("GET", "playbooks/stock_check").json, "definition"), "id")), "stock_check");
   auto s = StartConversation(server.port());
   auto r = CustomerSay(server.port(), s, "do you have AB1234 in stock?");
   ASSERT_EQ(r.status, 201) << r.body;
@@ -245,6 +251,31 @@ TEST(Automation, ToolsAllowlistAndSecretsAreManagedOverTheApi) {
   const std::string agent = Login(server.port(), "tools@demo.lingxi", "agent-pass-1");
   EXPECT_EQ(Http(server.port(), "PUT", "/api/v1/automation/tools/check_stock", tool, agent).status, 403);
   EXPECT_EQ(Http(server.port(), "PUT", "/api/v1/automation/secrets/X", R"({"value": "x"})", agent).status, 403);
+  EXPECT_EQ(server.Stop(), 0) << server.LogTail();
+}
+
+// The demo account serves data/demo's automation until its first change over the API, which starts
+// from a copy of it: adding one intent does not make the demo tools and playbooks disappear.
+TEST(Automation, TheFirstChangeToTheDemoAccountKeepsTheDemoAutomation) {
+  TempDir dir;
+  const fs::path root = fs::path(dir.path()) / "automation";
+  fs::create_directories(root);
+  ServerProcess server((fs::path(dir.path()) / "data").string(), true, {{"LINGXI_AUTOMATION_DIR", root.string()}});
+  server.Start();
+  const std::string admin = Login(server.port());
+  auto before = Http(server.port(), "GET", "/api/v1/automation", "", admin);
+  ASSERT_EQ(before.status, 200) << before.body;
+  const size_t tools = Len(At(before.json, "tools")), playbooks = Len(At(before.json, "playbooks"));
+  ASSERT_GT(tools, 0u);
+  ASSERT_GT(playbooks, 0u);
+  auto demo_def = Http(server.port(), "GET", "/api/v1/automation/playbooks/delivered_not_received", "", admin);
+  EXPECT_EQ(demo_def.status, 200) << demo_def.body;
+  auto put = Http(server.port(), "PUT", "/api/v1/automation/playbooks/gift_wrap", kGiftPlaybook, admin);
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(Len(At(put.json, "tools")), tools) << put.body;
+  EXPECT_EQ(Len(At(put.json, "playbooks")), playbooks + 1) << put.body;
+  EXPECT_TRUE(fs::exists(root / "1" / "playbooks" / "delivered_not_received.json"));
+  EXPECT_TRUE(fs::exists(root / "1" / "tools.json"));
   EXPECT_EQ(server.Stop(), 0) << server.LogTail();
 }
 
