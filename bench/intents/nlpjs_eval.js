@@ -2,6 +2,7 @@
 // Scores NLP.js (npm `node-nlp`, NlpManager) on the same splits and metrics as `lingxi eval intents`.
 //
 // Usage: node --expose-gc nlpjs_eval.js --train A.jsonl [--train B.jsonl] --test T.jsonl [--test U.jsonl]
+//                                       [--lang en]
 //
 // Protocol (the same as Lingxi's and fasttext_eval.py's):
 //  - hold-out = every 10th example of each label of the TRAIN files (index % 10 == 5); the test files are
@@ -12,41 +13,49 @@
 //  - the final model is trained on all of TRAIN and scored on the test files;
 //  - out of scope = NLP.js answers its own `None` intent, or the trained `oos` intent, or the score is
 //    below the threshold. NLP.js's built-in threshold (0.5) is set to 0 so the chosen one applies.
-//  - latency = one `await manager.process('en', text)` call, measured with process.hrtime.bigint() in
+//  - language: `--lang` (default en) is the NlpManager language and the locale of every addDocument /
+//    process call; `--lang zh` uses @nlpjs/lang-zh (part of node-nlp: its own Chinese word segmenter,
+//    no stemmer), so no preprocessing is done here for Chinese.
+//  - latency = one `await manager.process(lang, text)` call, measured with process.hrtime.bigint() in
 //    this process, single-threaded (Node runs JavaScript on one thread), after 200 warm-up calls on
 //    hold-out texts.
-// Prints one JSON object on the last line.
+// Prints one JSON object on the last line; it also carries `test_files`, the overall scores split by
+// --test file ({path, n, n_oos, in_scope_accuracy, oos_recall}; e.g. BANKING77-OOS's three files).
 'use strict';
 
 const fs = require('fs');
 const { NlpManager } = require('node-nlp');
 
 function parseArgs(argv) {
-  const a = { train: [], test: [], oos: 'oos', tolerance: 0.005 };
+  const a = { train: [], test: [], oos: 'oos', tolerance: 0.005, lang: 'en' };
   for (let i = 2; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
     if (key === 'train' || key === 'test') a[key].push(argv[i + 1]);
     else if (key === 'oos-label') a.oos = argv[i + 1];
     else if (key === 'tolerance') a.tolerance = Number(argv[i + 1]);
+    else if (key === 'lang') a.lang = argv[i + 1];
     else throw new Error(`unknown flag ${argv[i]}`);
   }
   if (!a.train.length || !a.test.length) throw new Error('need --train and --test');
   return a;
 }
 
-function load(paths) {
+// Rows of all `paths` in order; `perFile` (optional) receives the number of rows of each file.
+function load(paths, perFile) {
   const rows = [];
   for (const p of paths) {
+    const before = rows.length;
     for (const line of fs.readFileSync(p, 'utf8').split('\n')) {
       if (line.trim()) rows.push(JSON.parse(line));
     }
+    if (perFile) perFile.push(rows.length - before);
   }
   return rows;
 }
 
-function newManager() {
+function newManager(lang) {
   return new NlpManager({
-    languages: ['en'],
+    languages: [lang],
     forceNER: false,
     autoSave: false,
     autoLoad: false,
@@ -55,20 +64,20 @@ function newManager() {
   });
 }
 
-async function train(rows) {
-  const manager = newManager();
-  for (const r of rows) manager.addDocument('en', r.text, r.label);
+async function train(rows, lang) {
+  const manager = newManager(lang);
+  for (const r of rows) manager.addDocument(lang, r.text, r.label);
   const t0 = process.hrtime.bigint();
   await manager.train();
   return { manager, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 
 // Returns [{gold, intent, score, us}] for `rows`.
-async function predict(manager, rows) {
+async function predict(manager, rows, lang) {
   const out = [];
   for (const r of rows) {
     const t0 = process.hrtime.bigint();
-    const res = await manager.process('en', r.text);
+    const res = await manager.process(lang, r.text);
     const us = Number(process.hrtime.bigint() - t0) / 1e3;
     out.push({ gold: r.label, intent: res.intent, score: res.score, us });
   }
@@ -121,7 +130,8 @@ function heapAfterGc() {
 async function main() {
   const a = parseArgs(process.argv);
   const all = load(a.train);
-  const test = load(a.test);
+  const perFile = [];
+  const test = load(a.test, perFile);
   const seen = new Map();
   const fit = [], hold = [];
   for (const r of all) {
@@ -129,22 +139,30 @@ async function main() {
     seen.set(r.label, k + 1);
     (k % 10 === 5 ? hold : fit).push(r);
   }
-  const holdModel = await train(fit);
-  const choice = chooseThreshold(await predict(holdModel.manager, hold), a.oos, a.tolerance);
+  const holdModel = await train(fit, a.lang);
+  const choice = chooseThreshold(await predict(holdModel.manager, hold, a.lang), a.oos, a.tolerance);
   process.stderr.write(`[nlpjs] hold-out: threshold ${choice.t.toFixed(3)}, acc ${choice.acc.toFixed(4)}, ` +
                        `oos recall ${choice.recall.toFixed(3)} (trained in ${holdModel.seconds.toFixed(1)} s)\n`);
   holdModel.manager = null;
   const heap0 = heapAfterGc();
-  const final = await train(all);
+  const final = await train(all, a.lang);
   const heapBytes = heapAfterGc() - heap0;
-  await predict(final.manager, hold.slice(0, 200)); // warm-up for the JIT (not the scored texts)
-  const preds = await predict(final.manager, test);
+  await predict(final.manager, hold.slice(0, 200), a.lang); // warm-up for the JIT (not the scored texts)
+  const preds = await predict(final.manager, test, a.lang);
   const m = metrics(preds, a.oos, choice.t);
+  const testFiles = [];
+  let begin = 0;
+  a.test.forEach((path, i) => {
+    const f = metrics(preds.slice(begin, begin + perFile[i]), a.oos, choice.t);
+    testFiles.push({ path, n: perFile[i], n_oos: f.nOos, in_scope_accuracy: f.acc, oos_recall: f.recall });
+    begin += perFile[i];
+  });
   const lat = preds.map((p) => p.us);
   console.log(JSON.stringify({
     in_scope_accuracy: m.acc,
     oos_recall: m.recall,
     oos_threshold: choice.t,
+    in_scope_accuracy_no_threshold: metrics(preds, a.oos, 0).acc, // for reference: no score threshold
     n_train: all.length,
     n_test: test.length,
     n_test_oos: m.nOos,
@@ -153,6 +171,8 @@ async function main() {
     predict_us_p50: percentile(lat, 0.5),
     predict_us_p99: percentile(lat, 0.99),
     model_heap_bytes: heapBytes,
+    lang: a.lang,
+    test_files: testFiles,
   }));
 }
 

@@ -30,9 +30,12 @@ EvalFlags& Flags() {
   return flags;
 }
 
-Result<std::vector<nlu::IntentExample>> ReadJsonl(const std::vector<std::string>& paths, const std::string& text_field) {
+// Reads every file of `paths` in order; `per_file` (optional) receives the number of examples of each file.
+Result<std::vector<nlu::IntentExample>> ReadJsonl(const std::vector<std::string>& paths, const std::string& text_field,
+                                                  std::vector<size_t>* per_file = nullptr) {
   std::vector<nlu::IntentExample> out;
   for (const std::string& path : paths) {
+    const size_t before = out.size();
     std::ifstream in(path);
     if (!in) return NotFound("cannot open " + path);
     std::string line;
@@ -51,6 +54,7 @@ Result<std::vector<nlu::IntentExample>> ReadJsonl(const std::vector<std::string>
       }
       out.push_back({std::string(text->as_string()), std::string(label->as_string())});
     }
+    if (per_file) per_file->push_back(out.size() - before);
   }
   return out;
 }
@@ -58,6 +62,7 @@ Result<std::vector<nlu::IntentExample>> ReadJsonl(const std::vector<std::string>
 struct Scores {
   size_t n_in = 0, in_correct = 0, n_oos = 0, oos_caught = 0, predicted_oos = 0;
   std::vector<std::pair<std::string, std::string>> gold_pred;
+  std::vector<bool> right;  // per scored example: in scope answered correctly / oos caught
   std::vector<double> latency_us;
   double train_seconds = 0;
   size_t model_bytes = 0;
@@ -74,9 +79,12 @@ void Score(const nlu::IntentClassifier& model, const std::vector<nlu::IntentExam
     if (gold_oos) {
       ++s->n_oos;
       s->oos_caught += p.out_of_scope ? 1 : 0;
+      s->right.push_back(p.out_of_scope);
     } else {
       ++s->n_in;
-      s->in_correct += (!p.out_of_scope && p.label == e.label) ? 1 : 0;
+      const bool correct = !p.out_of_scope && p.label == e.label;
+      s->in_correct += correct ? 1 : 0;
+      s->right.push_back(correct);
     }
     s->gold_pred.emplace_back(e.label, p.label);
   }
@@ -127,7 +135,8 @@ int RunEvalIntents() {
   const std::string& oos = f.options.oos_label;
   auto train = ReadJsonl(f.train, f.text_field);
   auto valid = ReadJsonl(f.valid, f.text_field);
-  auto test = ReadJsonl(f.test, f.text_field);
+  std::vector<size_t> test_per_file;
+  auto test = ReadJsonl(f.test, f.text_field, &test_per_file);
   for (const Status& st : {train.status(), valid.status(), test.status()}) {
     if (!st.ok()) {
       std::fprintf(stderr, "lingxi eval: %s\n", st.ToString().c_str());
@@ -184,6 +193,26 @@ int RunEvalIntents() {
   o["predict_us_p99"] = Percentile(s.latency_us, 0.99);
   o["model_bytes"] = s.model_bytes;
   if (f.kfold >= 2) o["folds"] = f.kfold;
+  if (f.kfold < 2) {
+    // The same scores split by --test file (e.g. in-scope, in-domain oos and out-of-domain oos files).
+    boost::json::array files;
+    size_t begin = 0;
+    for (size_t i = 0; i < f.test.size(); ++i) {
+      size_t n_in = 0, in_ok = 0, n_oos = 0, caught = 0;
+      for (size_t j = begin; j < begin + test_per_file[i]; ++j) {
+        const bool gold_oos = (*test)[j].label == oos;
+        (gold_oos ? n_oos : n_in) += 1;
+        (gold_oos ? caught : in_ok) += s.right[j] ? 1 : 0;
+      }
+      begin += test_per_file[i];
+      files.push_back(boost::json::object{{"path", f.test[i]},
+                                          {"n", test_per_file[i]},
+                                          {"n_oos", n_oos},
+                                          {"in_scope_accuracy", ratio(in_ok, n_in)},
+                                          {"oos_recall", ratio(caught, n_oos)}});
+    }
+    o["test_files"] = std::move(files);
+  }
   std::printf("%s\n", boost::json::serialize(o).c_str());
   if (ratio(s.in_correct, s.n_in) < f.min_accuracy || (s.n_oos && ratio(s.oos_caught, s.n_oos) < f.min_oos_recall)) {
     std::fprintf(stderr, "[eval] FAIL: below --min-accuracy %.3f or --min-oos-recall %.3f\n", f.min_accuracy,
