@@ -43,6 +43,8 @@ for ds in $DATASETS; do
 done
 OUT=${OUT:-$root/bench/results/intents/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
+started=$(date -u +%Y-%m-%dT%H:%MZ)
+commit=$(git -C "$root" rev-parse --short HEAD)  # at the start: others may commit during a long run
 
 if [[ " $SYSTEMS " == *" fasttext "* ]] && ! /usr/bin/python3 -c 'import fasttext' 2>/dev/null; then
   (apt-get install -y python3-fasttext || { apt-get update && apt-get install -y python3-fasttext; }) >&2
@@ -113,8 +115,8 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 {
-  echo "machine: $(nproc) vCPU, $(lscpu | sed -n 's/^Model name: *//p'), $(date -u +%Y-%m-%dT%H:%MZ)," \
-       "lingxi=$lingxi ($(git -C "$root" rev-parse --short HEAD))"
+  echo "machine: $(nproc) vCPU, $(lscpu | sed -n 's/^Model name: *//p'), $started to $(date -u +%H:%MZ)," \
+       "lingxi=$lingxi (HEAD $commit at the start)"
   echo
   /usr/bin/python3 "$here/table.py" "$OUT"
 } | tee "$OUT/table.md"
