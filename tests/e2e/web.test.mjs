@@ -1,7 +1,8 @@
 // Browser tests: the widget on /demo and the console, in Debian's headless Chromium, against
 // the real binary. One story, in order: customer questions (zh + en) → handoff → an agent
 // sees it live, claims and replies → resolve and rating → an admin edits an article and the
-// answer changes → the widget survives a server restart. Screenshots go to test-artifacts/.
+// answer changes → an admin adds a fixed-answer intent on the Automation page and the widget
+// answers with it → the widget survives a server restart. Screenshots go to test-artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
@@ -324,6 +325,79 @@ test('a wrong identity hash leaves the customer chatting anonymously, not stuck'
   // Anonymous: the playbook that looks up cust-1001's orders does not run.
   const reply = await ask(page, '我的包裹显示已签收但我没收到');
   assert.doesNotMatch(await reply.locator('.bubble').innerText(), /订单号（例如/);
+  await ctx.close();
+});
+
+test('admin manages the automation in the console; the widget answers with a new fixed-answer intent', async () => {
+  await agent.getByRole('tab', { name: 'Automation' }).click();
+  // The demo's playbooks and tools, as served from data/demo until the first change.
+  const playbooks = agent.getByRole('region', { name: 'Playbooks & intents' });
+  await playbooks.locator('tr[data-playbook="delivered_not_received"]').waitFor({ timeout: WAIT });
+  assert.match(await playbooks.locator('tr[data-playbook="delivered_not_received"]').innerText(), /Marked delivered but not received/);
+  const tools = agent.getByRole('region', { name: 'Tools (business APIs)' });
+  assert.match(await tools.locator('tr[data-tool="get_order"]').innerText(), /GET\s+http:\/\/127\.0\.0\.1:\d+\/demo-shop\/api\/orders/);
+  assert.match(await agent.getByTestId('router-status').innerText(), /Intent recognition is on/);
+  assert.equal(await agent.getByRole('textbox', { name: /One per line/ }).inputValue(), `127.0.0.1:${server.port}`);
+
+  // A secret: its name is listed, its value is nowhere in the page (nor in the API's answer).
+  const value = 'sk-e2e-5d1f0c9a7b3e';
+  const secrets = agent.getByRole('region', { name: 'Secrets' });
+  await secrets.getByLabel('Secret name').fill('E2E_SHOP_KEY');
+  await secrets.getByLabel('Secret value').fill(value);
+  await secrets.getByRole('button', { name: 'Set' }).click();
+  await secrets.locator('[data-secret="E2E_SHOP_KEY"]').waitFor({ timeout: WAIT });
+  await agent.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: WAIT });
+  const leaked = await agent.evaluate((v) => document.documentElement.outerHTML.includes(v) || document.body.innerText.includes(v) ||
+    [...document.querySelectorAll('input, textarea')].some((e) => e.value.includes(v)), value);
+  assert.equal(leaked, false, 'the secret value is not in the page');
+  const listed = await agent.evaluate(async () => (await fetch('/api/v1/automation', {
+    headers: { 'X-Lingxi-CSRF': document.cookie.match(/lingxi_csrf=([^;]+)/)?.[1] || '' } })).text());
+  assert.match(listed, /"E2E_SHOP_KEY"/);
+  assert.ok(!listed.includes(value));
+
+  // A fixed-answer intent through the editor: broken JSON is caught in the page, an invalid
+  // definition shows the server's reason, a valid one is listed.
+  const editor = agent.getByRole('region', { name: 'Editor' });
+  await editor.getByRole('button', { name: 'New fixed-answer intent' }).click();
+  const definition = editor.getByRole('textbox', { name: 'Definition (JSON)' });
+  assert.match(await definition.inputValue(), /"type": "end"/, 'the template is a fixed-answer intent');
+  await editor.getByRole('textbox', { name: /^ID/ }).fill('gift_wrap');
+  await definition.fill('{"title": {"zh": "礼品包装",');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await agent.getByRole('alert').filter({ hasText: 'Invalid JSON' }).waitFor({ timeout: WAIT });
+  const answerZh = '可以的：礼品包装免费，下单时备注“礼品包装”即可（E2E-礼盒-7731）。';
+  const gift = {
+    title: { zh: '礼品包装', en: 'Gift wrapping' },
+    triggers: { examples: {
+      zh: ['可以礼品包装吗', '能帮我包装成礼物吗', '有没有礼盒包装', '送人的话能包成礼物吗', '礼品包装收费吗', '可以加礼品包装吗'],
+      en: ['can you gift wrap my order', 'do you offer gift wrapping', 'can I get it wrapped as a present', 'is gift wrapping free'] } },
+    steps: [{ id: 'answer', type: 'end', text: { zh: answerZh, en: 'Yes: gift wrapping is free, add "gift wrap" as a note at checkout (E2E-GIFT-7731).' } }],
+  };
+  await definition.fill(JSON.stringify({ ...gift, steps: [{ id: 'answer', type: 'teleport' }] }, null, 2));
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await agent.getByRole('alert').filter({ hasText: 'type must be ask, tool, branch, say, handoff or end' }).waitFor({ timeout: WAIT });
+  assert.equal(await playbooks.locator('tr[data-playbook="gift_wrap"]').count(), 0, 'a refused definition is not kept');
+  await definition.fill(JSON.stringify(gift, null, 2));
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await playbooks.locator('tr[data-playbook="gift_wrap"]', { hasText: 'Gift wrapping' }).waitFor({ timeout: WAIT });
+  await agent.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: WAIT });
+  assert.equal(await agent.getByRole('alert').count(), 0);
+  // The demo's playbooks were copied along on the first change; Edit loads the stored definition.
+  await playbooks.locator('tr[data-playbook="order_status"]').waitFor({ timeout: WAIT });
+  await playbooks.getByRole('button', { name: 'Edit gift_wrap' }).click();
+  await editor.getByRole('textbox', { name: 'Definition (JSON)' }).waitFor({ timeout: WAIT });
+  assert.match(await editor.getByRole('textbox', { name: 'Definition (JSON)' }).inputValue(), /E2E-礼盒-7731/);
+  await shot(agent, 'console-automation');
+  await editor.getByRole('button', { name: 'Cancel' }).click();
+
+  // A customer asking in Chinese gets exactly the intent's answer.
+  const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 800 } });
+  const page = await ctx.newPage();
+  await page.goto(`${server.base}/demo`);
+  await page.getByRole('button', { name: '在线客服' }).click();
+  const answer = await ask(page, '能帮我做礼品包装吗');
+  assert.equal((await answer.locator('.bubble').innerText()).trim(), answerZh);
+  await shot(page, 'widget-fixed-answer-intent');
   await ctx.close();
 });
 

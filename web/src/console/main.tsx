@@ -7,11 +7,12 @@ import { initialLang, strings } from './i18n';
 import { ConversationView, inTab, isTyping, plainKey, tabQuery, type Tab, type User } from './inbox';
 import { beep } from './sound';
 import { Agents } from './agents';
+import { Automation } from './automation';
 import { Inboxes } from './inboxes';
 import { Feedback, KnowledgeBase } from './kb';
 import { css } from './styles';
 
-type Page = 'inbox' | 'kb' | 'feedback' | 'agents' | 'inboxes';
+type Page = 'inbox' | 'kb' | 'feedback' | 'agents' | 'inboxes' | 'automation';
 const TABS: Tab[] = ['queued', 'mine', 'open', 'resolved'];
 
 function Login({ t, onLogin }: { t: (typeof strings)['zh']; onLogin: (u: User) => void }) {
@@ -134,7 +135,7 @@ function App() {
       <header class="top">
         <strong>{t.product}</strong>
         <nav role="tablist" aria-label="pages">
-          {(['inbox', 'kb', 'feedback', ...(me.role === 'admin' ? ['agents', 'inboxes'] : [])] as Page[]).map((p) => (
+          {(['inbox', 'kb', 'feedback', ...(me.role === 'admin' ? ['agents', 'inboxes', 'automation'] : [])] as Page[]).map((p) => (
             <button role="tab" aria-selected={page === p} class={page === p ? 'active' : ''} onClick={() => setPage(p)}>{t[p]}</button>
           ))}
         </nav>
@@ -188,6 +189,7 @@ function App() {
       {page === 'feedback' && <Feedback t={t} />}
       {page === 'agents' && me.role === 'admin' && <Agents t={t} me={me} />}
       {page === 'inboxes' && me.role === 'admin' && <Inboxes t={t} />}
+      {page === 'automation' && me.role === 'admin' && <Automation t={t} lang={lang} />}
     </div>
   );
 }

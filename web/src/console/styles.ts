@@ -17,9 +17,9 @@ input, textarea { font: inherit; padding: 6px 8px; border: 1px solid #cbd5e1; bo
 .login h1 { font-size: 20px; margin: 0 0 8px; }
 .login label, .editor label, .agents form label { display: flex; flex-direction: column; gap: 4px; }
 .app { display: flex; flex-direction: column; height: 100vh; }
-.top { display: flex; align-items: center; gap: 10px; padding: 8px 14px; background: #0f172a; color: #fff; }
-.top nav { display: flex; gap: 4px; margin-left: 16px; }
-.top nav button { background: transparent; color: #cbd5e1; }
+.top { display: flex; align-items: center; gap: 10px; padding: 8px 14px; background: #0f172a; color: #fff; white-space: nowrap; }
+.top nav { display: flex; gap: 4px; margin-left: 16px; min-width: 0; overflow-x: auto; }
+.top nav button { background: transparent; color: #cbd5e1; padding: 6px 9px; }
 .top nav button.active { background: #1e3a8a; color: #fff; }
 .dot { font-size: 12px; } .dot.on::before { content: "● "; color: #22c55e; } .dot.off::before { content: "● "; color: #ef4444; }
 .check { display: flex; gap: 4px; align-items: center; font-size: 12px; } .check input { width: auto; }
@@ -89,5 +89,19 @@ button.link:hover { text-decoration: underline; }
 @media (max-width: 800px) { .sidebar { display: none; } .list { width: 200px; } .kb { flex-direction: column; } .kb-side { width: auto; } }
 .help-overlay { position: fixed; inset: 0; background: rgba(15, 23, 42, .45); display: flex; align-items: center; justify-content: center; z-index: 10; }
 .help-overlay .card { min-width: 320px; } .help-overlay td { padding: 3px 10px 3px 0; }
+.automation { flex: 1; display: flex; flex-direction: column; min-height: 0; }
+.automation-bar { padding: 10px 14px 0; display: flex; flex-direction: column; gap: 4px; }
+.automation-grid { flex: 1; display: flex; gap: 14px; padding: 10px 14px 14px; min-height: 0; }
+.automation-main { flex: 1; min-width: 0; overflow-y: auto; display: flex; flex-direction: column; gap: 14px; }
+.automation-side { width: 480px; overflow-y: auto; }
+.automation h3 { margin: 0 0 8px; } .automation button { white-space: nowrap; } .automation td.url { font: 12px ui-monospace, monospace; word-break: break-all; }
+textarea.json { font: 12px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; resize: vertical; white-space: pre; }
+.note { margin: 0; color: #475569; font-size: 13px; }
+.note.warn { color: #92400e; background: #fffbeb; border: 1px solid #fde68a; border-radius: 6px; padding: 6px 8px; }
+.ok { color: #15803d; padding: 4px 0; }
+.secrets { list-style: none; margin: 8px 0; padding: 0; }
+.secrets li { display: flex; gap: 8px; align-items: center; padding: 4px 0; border-bottom: 1px solid #f1f5f9; }
+.secret-form { align-items: end; flex-wrap: wrap; } .secret-form label { display: flex; flex-direction: column; gap: 4px; flex: 1; min-width: 160px; }
+@media (max-width: 1000px) { .automation-grid { flex-direction: column; overflow-y: auto; } .automation-main, .automation-side { overflow: visible; width: auto; } }
 kbd { font: 12px ui-monospace, monospace; background: #f1f5f9; border: 1px solid #cbd5e1; border-radius: 4px; padding: 1px 5px; }
 `;
