@@ -173,12 +173,22 @@ Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::ChangeFiles(
       }
     }
   };
+  // Errors name files relative to the account's directory: the server's paths are not the admin's business.
+  auto relative = [&dir](const Status& s) {
+    std::string m = s.message();
+    const std::string prefix = dir.string() + "/";
+    for (size_t at; (at = m.find(prefix)) != std::string::npos;) m.erase(at, prefix.size());
+    return Status(s.code(), std::move(m));
+  };
   if (Status s = mutate(dir); !s.ok()) {
     restore();
-    return s;
+    return relative(s);
   }
   auto loaded = ReloadLocked(account_id);
-  if (!loaded.ok()) restore();
+  if (!loaded.ok()) {
+    restore();
+    return relative(loaded.status());
+  }
   return loaded;
 }
 

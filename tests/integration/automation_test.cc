@@ -91,7 +91,10 @@ TEST(Automation, AnAccountsPlaybooksComeFromItsDirectoryAndReloadWithoutARestart
   // Invalid definitions are refused and nothing is written.
   const std::string bad_tool = R"({"title": {"en": "x"}, "triggers": {"examples": {"en": ["a b c"]}},
     "steps": [{"id": "t", "type": "tool", "tool": "no_such_tool", "result": "r"}]})";
-  EXPECT_EQ(Http(server.port(), "PUT", "/api/v1/automation/playbooks/bad_one", bad_tool, admin).status, 422);
+  auto refused = Http(server.port(), "PUT", "/api/v1/automation/playbooks/bad_one", bad_tool, admin);
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_NE(refused.body.find("playbooks/bad_one.json"), std::string::npos) << refused.body;
+  EXPECT_EQ(refused.body.find(root.string()), std::string::npos) << "the server's path leaked: " << refused.body;
   EXPECT_FALSE(fs::exists(account / "playbooks" / "bad_one.json"));
   EXPECT_EQ(Http(server.port(), "PUT", "/api/v1/automation/playbooks/return_address",
                  R"({"id": "other", "steps": []})", admin).status, 422);

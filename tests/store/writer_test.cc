@@ -38,9 +38,18 @@ domain::Message Msg(const StoreTest::Seed& s, std::string text) {
 TEST_F(StoreTest, FailingJobRollsBackOnlyItsOwnWrites) {
   Seed s = MakeTenant("acme");
   // Hold the writer busy so the next three jobs land in one batch.
+  // Wait until the writer is inside that job: jobs queued before it started could share its batch.
   std::mutex gate;
   std::unique_lock hold(gate);
-  store_->Write([&](WriteTx&) { std::lock_guard g(gate); return Status::Ok(); }, nullptr);
+  Latch entered(1);
+  store_->Write(
+      [&](WriteTx&) {
+        entered.CountDown();
+        std::lock_guard g(gate);
+        return Status::Ok();
+      },
+      nullptr);
+  ASSERT_TRUE(entered.Wait(std::chrono::seconds(30)));
   Latch latch(3);
   Status st[3];
   store_->Write([&](WriteTx& tx) { return tx.InsertMessage(Msg(s, "first")).status(); },
