@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_set>
 
 #include <boost/json.hpp>
 
@@ -103,26 +102,41 @@ double Confidence(const std::vector<kb::ScoredArticle>& hits) {
 }
 
 // `current_clean` is the cleaned, normalized current message; `previous` is raw.
+// Appends the tokens of `text` not in `terms` yet, with `weight`, in order of first appearance. A
+// message has a few dozen tokens: a linear scan beats building a hash set each turn.
+void AddTerms(std::vector<std::pair<std::string, double>>& terms, std::vector<std::string> tokens, double weight) {
+  for (auto& t : tokens) {
+    auto same = [&t](const auto& e) { return e.first == t; };
+    if (std::none_of(terms.begin(), terms.end(), same)) terms.emplace_back(std::move(t), weight);
+  }
+}
+
 std::vector<std::pair<std::string, double>> WeightedTerms(const nlu::Normalizer& norm, const std::string& current_clean,
                                                           const std::string& previous, double previous_weight) {
   std::vector<std::pair<std::string, double>> terms;
-  std::unordered_set<std::string> seen;
-  for (auto& t : nlu::Tokenize(current_clean)) {
-    if (seen.insert(t).second) terms.emplace_back(t, 1.0);
-  }
-  for (auto& t : nlu::Tokenize(CleanQuery(norm, previous))) {
-    if (seen.insert(t).second) terms.emplace_back(t, previous_weight);
-  }
+  AddTerms(terms, nlu::Tokenize(current_clean), 1.0);
+  AddTerms(terms, nlu::Tokenize(CleanQuery(norm, previous)), previous_weight);
   return terms;
+}
+
+std::vector<std::string> SortedUniqueTokens(const std::string& text) {
+  auto t = nlu::Tokenize(text);
+  std::sort(t.begin(), t.end());
+  t.erase(std::unique(t.begin(), t.end()), t.end());
+  return t;
 }
 
 // Jaccard similarity of the term sets of two normalized texts.
 double Jaccard(const std::string& a, const std::string& b) {
-  auto ta = nlu::Tokenize(a), tb = nlu::Tokenize(b);
-  std::unordered_set<std::string> sa(ta.begin(), ta.end()), sb(tb.begin(), tb.end());
+  const auto sa = SortedUniqueTokens(a), sb = SortedUniqueTokens(b);
   if (sa.empty() && sb.empty()) return a == b ? 1.0 : 0.0;
   size_t inter = 0;
-  for (const auto& t : sa) inter += sb.count(t);
+  for (size_t i = 0, j = 0; i < sa.size() && j < sb.size();) {
+    const int c = sa[i].compare(sb[j]);
+    if (c == 0) ++inter;
+    if (c <= 0) ++i;
+    if (c >= 0) ++j;
+  }
   return static_cast<double>(inter) / static_cast<double>(sa.size() + sb.size() - inter);
 }
 
@@ -148,6 +162,7 @@ Decision Bot::Decide(domain::Id account_id, const TurnInput& in) const {
   nlu::Signals sig = nlu::AnalyzeSignalsNormalized(in.text, normalized);
   const nlu::SentimentResult mood = nlu::AnalyzeSentimentNormalized(in.text, normalized);
   Decision d;
+  d.normalized = normalized;
   d.language = sig.language.empty() ? "en" : sig.language;
   d.negativity = std::max<double>(sig.negativity, mood.negativity);
   d.urgent = mood.urgent;
@@ -192,11 +207,7 @@ Decision Bot::Decide(domain::Id account_id, const TurnInput& in) const {
   const kb::AccountKnowledge& k = **snapshot;
   const std::string cleaned = CleanNormalizedQuery(normalized);
   std::vector<std::pair<std::string, double>> terms;
-  {
-    std::unordered_set<std::string> seen;
-    for (auto& t : nlu::Tokenize(cleaned.empty() ? normalized : cleaned))
-      if (seen.insert(t).second) terms.emplace_back(std::move(t), 1.0);
-  }
+  AddTerms(terms, nlu::Tokenize(cleaned.empty() ? normalized : cleaned), 1.0);
   auto hits = k.SearchTerms(terms, 3);
   double conf = Confidence(hits);
 

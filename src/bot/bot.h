@@ -66,6 +66,7 @@ struct Decision {
   double negativity = 0;
   bool urgent = false;          // AnalyzeSentiment: urgency or a deadline ("急", "by tomorrow")
   bool complaint = false;       // a complaint or threat (投诉, 12315, chargeback); always handed off
+  std::string normalized;       // Normalize() of the customer's message, for callers that keep a history
   // The message's `meta`: as an object (to extend), and serialised for Message::meta_json.
   boost::json::object MetaObject() const;
   std::string MetaJson() const;

@@ -299,9 +299,9 @@ bool ConversationService::AddEmbeddedReplyLocked(State& st, const bot::Decision&
   return ApplyDecision(st, d, customer_text) || changed;
 }
 
-void ConversationService::RememberCustomerLocked(State& st, std::string content, int64_t now) {
+void ConversationService::RememberCustomerLocked(State& st, std::string content, int64_t now, std::string normalized) {
   st.PushTranscript("user", content);
-  st.recent_customer_norm.push_back(bot_->normalizer().Normalize(content));
+  st.recent_customer_norm.push_back(normalized.empty() ? bot_->normalizer().Normalize(content) : std::move(normalized));
   st.recent_customer.push_back(std::move(content));
   if (st.recent_customer.size() > kRecentCustomerMessages) {
     st.recent_customer.erase(st.recent_customer.begin());
@@ -331,6 +331,7 @@ void ConversationService::CustomerTurnLocked(State& stref, const std::shared_ptr
     status_changed = true;
   }
   bot::Assistant* assistant = options_.assistant;
+  std::string normalized;  // Normalize(content), when the bot computed it this turn
   if (st->conv.status == ConversationStatus::kBot && assistant && st->agent_busy) {
     // The bot is still working on the previous message: store this one now (the customer is
     // acknowledged), answer it when the running turn ends.
@@ -350,14 +351,15 @@ void ConversationService::CustomerTurnLocked(State& stref, const std::shared_ptr
       plan.embedded = bot_->Decide(account_id, in);
     }
     if (plan.async) {
-      RememberCustomerLocked(*st, std::move(content), now);
+      RememberCustomerLocked(*st, std::move(content), now, std::move(plan.embedded.normalized));
       turn->conversation = st->conv;
       return StartAgentTurnLocked(*st, st_ptr, account_id, conversation_id, std::move(plan), std::move(in), 1, turn,
                                   status_changed, std::move(done));
     }
     status_changed |= AddEmbeddedReplyLocked(*st, plan.embedded, content, now, *turn);
+    normalized = std::move(plan.embedded.normalized);  // the bot's, reused for the history
   }
-  RememberCustomerLocked(*st, std::move(content), now);
+  RememberCustomerLocked(*st, std::move(content), now, std::move(normalized));
   if (!turn->replies.empty()) st->PushTranscript("assistant", turn->replies.back().content);
   st->conv.last_message_preview =
       std::string(Utf8Prefix(turn->replies.empty() ? turn->message.content : turn->replies.back().content, 120));

@@ -144,7 +144,8 @@ class ConversationService {
   std::shared_ptr<bot::AgentCancel> LaunchAgent(const std::shared_ptr<State>& st, Id account_id, Id conversation_id,
                                                 bot::TurnPlan plan, bot::AgentTurn agent_turn,
                                                 std::shared_ptr<TurnResult> turn, TurnCallback done);
-  void RememberCustomerLocked(State& st, std::string content, int64_t now);
+  // `normalized`: Normalize(content) if the caller has it (else computed here).
+  void RememberCustomerLocked(State& st, std::string content, int64_t now, std::string normalized = {});
   void FinishAgentTurn(const std::shared_ptr<State>& st, Id account_id, Id conversation_id, bot::AgentReply reply,
                        std::string customer_text, std::shared_ptr<TurnResult> turn, TurnCallback done);
   void Dispatch(std::function<void()> fn);
