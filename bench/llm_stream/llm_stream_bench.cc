@@ -3,12 +3,15 @@
 // completed, errors, added first-token latency (client-observed first token minus the delay the
 // mock was scripted to wait), RSS growth per stream, and cancel-to-done latency.
 //   lingxi_llm_bench [--streams 1000] [--cancel 100] [--tps 50] [--tokens 150] [--ramp-ms 0] [--mock-threads 1]
-//                    [--duration-s 0] [--warm-s 8]
+//                    [--duration-s 0] [--warm-s 8] [--pin]
 // Two modes. One wave (default): `streams` answers start together (or spread over --ramp-ms), the
 // first `cancel` are cancelled mid-answer, and the run ends when all are done: a cold start, every
 // stream opens a new connection. Steady state (--duration-s D > 0): `streams` answers stay in flight
 // for D seconds, each finished answer replaced by a new one at once (connections are reused as a
 // long-running server reuses them); first-token figures cover the answers started after --warm-s.
+// --pin puts the mock on CPU 0 and the client on CPU 1, so the model's stand-in does not compete
+// with the client for a core (as a remote model server would not).
+#include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -93,16 +96,25 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
       std::printf("lingxi_llm_bench [--streams 1000] [--cancel 100] [--tps 50] [--tokens 150] [--ramp-ms 0] "
-                  "[--mock-threads 1] [--duration-s 0] [--warm-s 8]\n"
+                  "[--mock-threads 1] [--duration-s 0] [--warm-s 8] [--pin]\n"
                   "Streams answers through llm::ChatClient from a mock OpenAI server (a forked child) with first\n"
                   "tokens after 1-3 s; prints first-token overhead, memory per stream and cancellation latency.\n"
                   "--duration-s D: steady state, `streams` answers kept in flight for D s (finished ones replaced at\n"
-                  "once, no cancellations); first-token figures for the answers started after --warm-s.\n");
+                  "once, no cancellations); first-token figures for the answers started after --warm-s.\n"
+                  "--pin: the mock on CPU 0, the client on CPU 1.\n");
       return 0;
     }
   }
+  bool pin = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--pin") pin = true;
+  }
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string f = argv[i];
+    if (f == "--pin") {
+      --i;  // a flag without a value
+      continue;
+    }
     int v = std::atoi(argv[i + 1]);
     if (f == "--streams") streams = v;
     if (f == "--cancel") cancel = v;
@@ -116,12 +128,20 @@ int main(int argc, char** argv) {
   cancel = duration_s > 0 ? 0 : std::min(cancel, streams);
   int port_pipe[2], control_pipe[2];
   if (pipe(port_pipe) != 0 || pipe(control_pipe) != 0) return 1;
-  pid_t child = fork();  // before any thread exists
+  auto pin_to = [](int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0) std::perror("sched_setaffinity");
+  };
+  pid_t child = fork();  // before any thread exists; threads inherit the affinity set below
   if (child == 0) {
+    if (pin) pin_to(0);
     close(port_pipe[0]);
     close(control_pipe[1]);
     RunMock(port_pipe[1], control_pipe[0], tps, tokens, mock_threads);
   }
+  if (pin) pin_to(1);
   close(port_pipe[1]);
   close(control_pipe[0]);
   uint16_t port = 0;
@@ -268,7 +288,7 @@ int main(int argc, char** argv) {
   }
   long rss_delta = rss_peak.load() - rss_before;
   std::printf(
-      "{\"streams\": %d, \"ramp_ms\": %d, \"duration_s\": %d, \"answers\": %zu, \"measured\": %d, \"completed\": %d, "
+      "{\"streams\": %d, \"pin\": %s, \"ramp_ms\": %d, \"duration_s\": %d, \"answers\": %zu, \"measured\": %d, \"completed\": %d, "
       "\"errors\": %d, \"cancelled\": %d, \"wall_s\": %.2f,\n"
       " \"added_first_token_ms\": {\"p50\": %.2f, \"p99\": %.2f, \"max\": %.2f},\n"
       " \"added_excluding_mock_timer_ms\": {\"p50\": %.2f, \"p99\": %.2f, \"max\": %.2f},\n"
@@ -280,7 +300,7 @@ int main(int argc, char** argv) {
       " \"cancel_to_done_ms\": {\"p50\": %.2f, \"p99\": %.2f, \"max\": %.2f},\n"
       " \"http_active_after\": %zu, \"mock\": {\"first_token_delay_ms\": [1000, 3000], \"tokens_per_s\": %d, "
       "\"tokens\": %d}}\n",
-      streams, ramp_ms, duration_s, total, measured, completed, errors, cancelled, std::chrono::duration<double>(t_end - t_start).count(),
+      streams, pin ? "true" : "false", ramp_ms, duration_s, total, measured, completed, errors, cancelled, std::chrono::duration<double>(t_end - t_start).count(),
       Percentile(added, 0.5), Percentile(added, 0.99), Percentile(added, 1.0), Percentile(added_client, 0.5),
       Percentile(added_client, 0.99), Percentile(added_client, 1.0), Percentile(delivery, 0.5),
       Percentile(delivery, 0.99), Percentile(delivery, 1.0), Percentile(to_mock, 0.5), Percentile(to_mock, 0.99),
