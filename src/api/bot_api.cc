@@ -89,9 +89,10 @@ json::object AutomationJson(const bot::Automation* a) {
                                        {"needs_customer", PlaybookNeedsCustomer(*a, pb)}});
     }
   }
+  json::array written = a && a->tools ? a->tools->allowlist_as_written() : json::array();
   return json::object{{"tools", std::move(tools)}, {"playbooks", std::move(playbooks)},
                       {"router", a && a->router != nullptr}, {"allowlist", std::move(allowlist)},
-                      {"secrets", std::move(secrets)}};
+                      {"allowlist_written", std::move(written)}, {"secrets", std::move(secrets)}};
 }
 
 asio::awaitable<HttpResponse> GetAutomation(ApiContext* ctx, HttpRequest req) {

@@ -32,6 +32,7 @@ Result<std::shared_ptr<const ToolRegistry>> ToolRegistry::Load(const json::value
   if (const json::value* al = o->if_contains("allowlist")) {
     // String entries may use the same {{variables}} as URLs (e.g. "{{server}}").
     json::value entries = *al;
+    if (const json::array* written = al->if_array()) reg->allowlist_written_ = *written;
     if (json::array* arr = entries.if_array()) {
       for (json::value& e : *arr) {
         if (!e.is_string()) continue;

@@ -38,6 +38,9 @@ class ToolRegistry {
   const ToolDefinition* Find(std::string_view name) const;
   const std::vector<ToolDefinition>& tools() const { return tools_; }
   const HostAllowlist& allowlist() const { return allowlist_; }
+  // The document's "allowlist" as written, before {{variables}} (empty if it had none): what an
+  // editor should show and save back, so "{{server}}" stays a variable.
+  const boost::json::array& allowlist_as_written() const { return allowlist_written_; }
   const Secrets& secrets() const { return secrets_; }
   // [{"type":"function","function":ModelSchema(tool)}, ...] in the OpenAI tools format.
   boost::json::array ModelTools() const;
@@ -45,6 +48,7 @@ class ToolRegistry {
  private:
   std::vector<ToolDefinition> tools_;
   HostAllowlist allowlist_;
+  boost::json::array allowlist_written_;
   Secrets secrets_;
 };
 

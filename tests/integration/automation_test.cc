@@ -271,6 +271,9 @@ TEST(Automation, TheFirstChangeToTheDemoAccountKeepsTheDemoAutomation) {
   const size_t tools = Len(At(before.json, "tools")), playbooks = Len(At(before.json, "playbooks"));
   ASSERT_GT(tools, 0u);
   ASSERT_GT(playbooks, 0u);
+  // The allowlist as the file has it (the {{server}} variable), besides the resolved entries.
+  EXPECT_EQ(Str(At(At(before.json, "allowlist_written"), 0)), "{{server}}") << before.body;
+  EXPECT_EQ(Str(At(At(At(before.json, "allowlist"), 0), "host")), "127.0.0.1") << before.body;
   auto demo_def = Http(server.port(), "GET", "/api/v1/automation/playbooks/delivered_not_received", "", admin);
   EXPECT_EQ(demo_def.status, 200) << demo_def.body;
   auto put = Http(server.port(), "PUT", "/api/v1/automation/playbooks/gift_wrap", kGiftPlaybook, admin);

@@ -9,7 +9,11 @@ import type { Strings } from './i18n';
 interface Tool { name: string; method: string; url: string; acts_for_customer: boolean }
 interface Playbook { id: string; title: { zh: string; en: string }; examples: number; steps: number; needs_customer: boolean }
 interface Host { host: string; port?: number; allow_private?: boolean }
-interface AutomationSet { tools: Tool[]; playbooks: Playbook[]; router: boolean; allowlist: Host[]; secrets: string[] }
+interface AutomationSet {
+  tools: Tool[]; playbooks: Playbook[]; router: boolean; allowlist: Host[];
+  allowlist_written?: (string | Host)[];  // as in tools.json, e.g. "{{server}}" unresolved
+  secrets: string[];
+}
 type Kind = 'playbook' | 'tool';
 interface Draft { kind: Kind; id: string; text: string; existing: boolean }
 
@@ -32,7 +36,10 @@ const hostLine = (h: Host) => {
   const host = h.host.includes(':') ? `[${h.host}]` : h.host;
   return h.port ? `${host}:${h.port}` : host;
 };
-const hostsText = (hosts: Host[]) => hosts.map(hostLine).join('\n');
+const hostsText = (a: AutomationSet) =>
+  a.allowlist_written && a.allowlist_written.length
+    ? a.allowlist_written.map((h) => (typeof h === 'string' ? h : JSON.stringify(h))).join('\n')
+    : a.allowlist.map(hostLine).join('\n');
 function parseHosts(text: string): (string | object)[] {
   return text.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => (l.startsWith('{') ? JSON.parse(l) : l));
 }
@@ -48,7 +55,7 @@ export function Automation({ t, lang }: { t: Strings; lang: 'zh' | 'en' }) {
   const [readOnly, setReadOnly] = useState('');
   const show = (a: AutomationSet, resetHosts = false) => {
     setData(a);
-    if (resetHosts) setHosts(hostsText(a.allowlist));
+    if (resetHosts) setHosts(hostsText(a));
   };
   useEffect(() => { api<AutomationSet>('/api/v1/automation').then((a) => show(a, true), (e) => setError(e.message)); }, []);
 
