@@ -159,6 +159,74 @@ TEST_F(ConversationServiceTest, HandoffQueuesAndStopsTheBot) {
   EXPECT_TRUE(r2->replies.empty()) << "the bot must not answer once humans own the conversation";
 }
 
+// on_handoff fires once per move to the queue (from the bot's decision or the customer's button),
+// and ReplaceHandoffSummary (the LLM's summary, written later) applies only while the conversation
+// is still with humans and still has the summary it was written for.
+TEST_F(ConversationServiceTest, HandoffHookAndReplacingTheSummary) {
+  std::mutex mu;
+  std::vector<domain::Conversation> handed;
+  ServiceOptions options;
+  options.on_handoff = [&](const domain::Conversation& c) {
+    std::lock_guard lock(mu);
+    handed.push_back(c);
+  };
+  service_ = std::make_unique<ConversationService>(store_.get(), bot_.get(), &sink_, options);
+  auto count = [&] {
+    std::lock_guard lock(mu);
+    return handed.size();
+  };
+  auto replace = [&](const StartResult& s, const std::string& expected, const std::string& summary) {
+    std::promise<Result<domain::Conversation>> p;
+    service_->ReplaceHandoffSummary(account_, s.conversation.id, expected, summary,
+                                    [&](Result<domain::Conversation> c) { p.set_value(std::move(c)); });
+    return p.get_future().get();
+  };
+  auto stored_summary = [&](const StartResult& s) {
+    std::string out;
+    EXPECT_TRUE(store_->Read([&](store::ReadTx& tx) -> Status {
+      LINGXI_ASSIGN_OR_RETURN(auto c, tx.GetConversation(account_, s.conversation.id));
+      out = c.handoff_summary;
+      return Status::Ok();
+    }).ok());
+    return out;
+  };
+
+  auto s = Start();
+  ASSERT_TRUE(Say(s, "怎么退货").ok());
+  EXPECT_EQ(count(), 0u) << "an answer is not a handoff";
+  ASSERT_TRUE(Say(s, "转人工").ok());
+  ASSERT_EQ(count(), 1u);
+  const std::string extractive = handed[0].handoff_summary;
+  EXPECT_FALSE(extractive.empty());
+  EXPECT_EQ(handed[0].status, ConversationStatus::kQueued);
+  ASSERT_TRUE(Say(s, "有人吗").ok());
+  EXPECT_EQ(count(), 1u) << "a message while queued is not a new handoff";
+
+  EXPECT_EQ(replace(s, "some other summary", "late").status().code(), StatusCode::kFailedPrecondition);
+  sink_.Take();
+  auto r = replace(s, extractive, "Wants to return an item; asked for a person.");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->handoff_summary, "Wants to return an item; asked for a person.");
+  EXPECT_EQ(r->status, ConversationStatus::kQueued);
+  EXPECT_EQ(stored_summary(s), "Wants to return an item; asked for a person.");
+  auto ev = sink_.Take();
+  ASSERT_EQ(ev.size(), 1u);
+  ASSERT_TRUE(ev[0].conversation);
+  EXPECT_EQ(ev[0].conversation->handoff_summary, "Wants to return an item; asked for a person.");
+  EXPECT_EQ(count(), 1u) << "replacing the summary is not a handoff";
+
+  std::promise<Result<domain::Conversation>> resolved;
+  service_->Resolve(account_, s.conversation.id, [&](Result<domain::Conversation> c) { resolved.set_value(std::move(c)); });
+  ASSERT_TRUE(resolved.get_future().get().ok());
+  EXPECT_EQ(replace(s, "Wants to return an item; asked for a person.", "too late").status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(stored_summary(s), "Wants to return an item; asked for a person.");
+
+  auto t = Start();
+  ASSERT_TRUE(Await([&](auto cb) { service_->RequestHuman(account_, t.conversation.id, t.contact.id, cb); }).ok());
+  EXPECT_EQ(count(), 2u) << "the customer's \"talk to a person\" is a handoff too";
+}
+
 TEST_F(ConversationServiceTest, AgentReplyAssignsAndResolveReopensOnNewMessage) {
   auto s = Start();
   ASSERT_TRUE(Say(s, "转人工").ok());
