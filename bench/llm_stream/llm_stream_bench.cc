@@ -86,6 +86,8 @@ struct StreamStat {
   double mock_late_ms = -1;   // the mock's send minus (receipt + scheduled delay): the mock's timer lateness
   double delivery_ms = -1;    // the mock's send of the first token -> on_delta (client-side receive + parse)
   double submit_call_ms = 0;  // how long StreamChat() itself took on the caller's thread
+  Clock::time_point sending;  // the HTTP client is about to write the request (connection ready)
+  bool sent = false;
   bool ok = false, cancelled = false, got_token = false;
 };
 
@@ -197,6 +199,11 @@ int main(int argc, char** argv) {
     StreamStat* st = &stats[i];
     st->scheduled_delay_ms = delay;
     lingxi::llm::StreamCallbacks cb;
+    cb.on_sending = [st] {
+      if (st->sent) return;
+      st->sent = true;
+      st->sending = Clock::now();
+    };
     cb.on_delta = [st](std::string_view text) {
       if (st->got_token) return;
       st->got_token = true;
@@ -263,6 +270,7 @@ int main(int argc, char** argv) {
   const size_t total = std::min(launched.load(), capacity);
   int completed = 0, errors = 0, cancelled = 0, measured = 0;
   std::vector<double> added, cancel_ms, delivery, to_mock, mock_late, submit_call, added_client;
+  std::vector<double> client_submit, wire_to_mock, lingxi_own;
   for (size_t i = 0; i < total; ++i) {
     const auto& s = stats[i];
     if (s.ok) ++completed;
@@ -284,6 +292,14 @@ int main(int argc, char** argv) {
       // The model's own time runs from receipt to send; everything else is on our side of the wire
       // (plus the mock's accept and parse, which a real provider also has).
       if (s.to_mock_ms >= 0) added_client.push_back(s.to_mock_ms + s.delivery_ms);
+      // Split at the moment the request is written: before it is the client's (queueing to its
+      // loop thread, connecting); after it, until receipt, the wire and the mock's accept and read.
+      if (s.sent && s.to_mock_ms >= 0) {
+        const double submit_ms = std::chrono::duration<double, std::milli>(s.sending - s.submitted).count();
+        client_submit.push_back(submit_ms);
+        wire_to_mock.push_back(s.to_mock_ms - submit_ms);
+        lingxi_own.push_back(submit_ms + s.delivery_ms);
+      }
     }
   }
   long rss_delta = rss_peak.load() - rss_before;
@@ -292,6 +308,9 @@ int main(int argc, char** argv) {
       "\"errors\": %d, \"cancelled\": %d, \"wall_s\": %.2f,\n"
       " \"added_first_token_ms\": {\"p50\": %.2f, \"p99\": %.2f, \"max\": %.2f},\n"
       " \"added_excluding_mock_timer_ms\": {\"p50\": %.2f, \"p99\": %.2f, \"max\": %.2f},\n"
+      " \"lingxi_own_ms\": {\"p50\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n"
+      " \"submit_to_sending_ms\": {\"p50\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n"
+      " \"sending_to_mock_receipt_ms\": {\"p50\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n"
       " \"first_token_delivery_ms\": {\"p50\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n"
       " \"submit_to_mock_receipt_ms\": {\"p50\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n"
       " \"mock_timer_lateness_ms\": {\"p50\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n"
@@ -302,7 +321,10 @@ int main(int argc, char** argv) {
       "\"tokens\": %d}}\n",
       streams, pin ? "true" : "false", ramp_ms, duration_s, total, measured, completed, errors, cancelled, std::chrono::duration<double>(t_end - t_start).count(),
       Percentile(added, 0.5), Percentile(added, 0.99), Percentile(added, 1.0), Percentile(added_client, 0.5),
-      Percentile(added_client, 0.99), Percentile(added_client, 1.0), Percentile(delivery, 0.5),
+      Percentile(added_client, 0.99), Percentile(added_client, 1.0), Percentile(lingxi_own, 0.5),
+      Percentile(lingxi_own, 0.99), Percentile(lingxi_own, 1.0), Percentile(client_submit, 0.5),
+      Percentile(client_submit, 0.99), Percentile(client_submit, 1.0), Percentile(wire_to_mock, 0.5),
+      Percentile(wire_to_mock, 0.99), Percentile(wire_to_mock, 1.0), Percentile(delivery, 0.5),
       Percentile(delivery, 0.99), Percentile(delivery, 1.0), Percentile(to_mock, 0.5), Percentile(to_mock, 0.99),
       Percentile(to_mock, 1.0), Percentile(mock_late, 0.5), Percentile(mock_late, 0.99), Percentile(mock_late, 1.0),
       Percentile(submit_call, 0.5), Percentile(submit_call, 0.99), Percentile(submit_call, 1.0), rss_before, rss_peak.load(),

@@ -140,6 +140,7 @@ class ChatCallImpl : public ChatCall, public std::enable_shared_from_this<ChatCa
     req.deadline = remaining;
     req.max_response_bytes = shared_->config.max_response_bytes;
     req.allow_address = shared_->config.allow_address;
+    if (callbacks_.on_sending) req.on_sending = callbacks_.on_sending;
     int attempt = attempts_;
     auto self = shared_from_this();
     if (stream_) {

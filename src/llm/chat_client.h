@@ -121,6 +121,8 @@ class ChatCall {
 struct StreamCallbacks {
   std::function<void(std::string_view delta)> on_delta;  // content text as it arrives
   std::function<void(Result<ChatResult>)> on_done;       // exactly once
+  // Optional, for timing: the request is about to be written (per attempt), on the HTTP loop.
+  std::function<void()> on_sending;
 };
 
 class ChatClient {

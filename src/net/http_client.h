@@ -42,6 +42,10 @@ struct HttpRequest {
   size_t max_response_bytes = 1 << 20;  // Fetch: larger bodies fail with ResourceExhausted
   bool follow_redirects = false;        // at most 5 hops, http/https only
   AddressFilter allow_address;          // empty = any address
+  // Optional: runs on the loop thread right before the request is written, once the connection is
+  // established or reused (each redirect hop too). For timing: submission → "sending" is the
+  // client's own share of a request's latency. Must be quick; must not call into the client.
+  std::function<void()> on_sending;
 };
 
 struct HttpResponse {
