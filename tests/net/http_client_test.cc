@@ -137,6 +137,35 @@ TEST(HttpClient, PostSendsMethodHeadersAndBody) {
   EXPECT_EQ(r->body, "POST|Bearer t||" + body);
 }
 
+// on_sending runs once per request, on the loop, after the connection is ready and before the
+// server sees the request (it is the split point of the LLM benchmark's latency breakdown).
+TEST(HttpClient, OnSendingRunsOnceBeforeTheServerReceivesTheRequest) {
+  std::atomic<int64_t> received_at{0};
+  TestHttpServer server([&](const ReceivedRequest&) {
+    received_at = Clock::now().time_since_epoch().count();
+    Reply reply;
+    reply.body = "ok";
+    return reply;
+  });
+  HttpClient client;
+  for (int i = 0; i < 2; ++i) {  // a new connection, then a reused one
+    std::atomic<int> calls{0};
+    std::atomic<int64_t> sending_at{0};
+    HttpRequest req{.url = server.Url("/x")};
+    req.on_sending = [&] {
+      ++calls;
+      sending_at = Clock::now().time_since_epoch().count();
+    };
+    auto r = FetchSync(client, std::move(req));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(calls.load(), 1) << "request " << i;
+    EXPECT_GT(sending_at.load(), 0);
+    EXPECT_LE(sending_at.load(), received_at.load()) << "request " << i;
+  }
+  // A request without the hook still works on the same client.
+  EXPECT_TRUE(FetchSync(client, {.url = server.Url("/y")}).ok());
+}
+
 TEST(HttpClient, StreamDeliversChunksAfterHeaders) {
   TestHttpServer server([](const ReceivedRequest&) {
     Reply reply;
