@@ -105,6 +105,24 @@ void FindNumbers(std::string_view t, const PiiMasker::Options& o, std::vector<Pi
 bool IsLocalChar(char c) { return IsAsciiAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; }
 bool IsDomainChar(char c) { return IsAsciiAlnum(c) || c == '.' || c == '-'; }
 
+// "[" A-Z (A-Z or _)* "_" digits "]": the shape of a placeholder.
+void FindPlaceholderLookalikes(std::string_view t, std::vector<PiiMatch>& out) {
+  for (size_t open = t.find('['); open != std::string_view::npos; open = t.find('[', open + 1)) {
+    size_t i = open + 1;
+    if (i >= t.size() || !(t[i] >= 'A' && t[i] <= 'Z')) continue;
+    size_t last_underscore = std::string_view::npos;
+    while (i < t.size() && i - open <= 40 && ((t[i] >= 'A' && t[i] <= 'Z') || t[i] == '_')) {
+      if (t[i] == '_') last_underscore = i;
+      ++i;
+    }
+    if (last_underscore != i - 1) continue;  // letters must end in "_" before the number
+    size_t digits = i;
+    while (i < t.size() && IsDigit(t[i]) && i - digits < 9) ++i;
+    if (i == digits || i >= t.size() || t[i] != ']') continue;
+    out.push_back({PiiKind::kLiteral, open, i + 1});
+  }
+}
+
 void FindEmails(std::string_view t, std::vector<PiiMatch>& out) {
   for (size_t at = t.find('@'); at != std::string_view::npos; at = t.find('@', at + 1)) {
     size_t l = at;
@@ -246,7 +264,7 @@ std::string NormalizedKey(PiiKind kind, std::string_view v) {
   for (char c : v) {
     if (kind == PiiKind::kEmail) {
       key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else if (kind == PiiKind::kAddress) {
+    } else if (kind == PiiKind::kAddress || kind == PiiKind::kLiteral) {
       key += c;
     } else if (IsDigit(c) || c == 'X' || c == 'x') {
       key += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -271,6 +289,7 @@ std::string_view PiiKindName(PiiKind kind) {
     case PiiKind::kIdCard: return "ID_CARD";
     case PiiKind::kBankCard: return "BANK_CARD";
     case PiiKind::kAddress: return "ADDRESS";
+    case PiiKind::kLiteral: return "TEXT";
   }
   return "PII";
 }
@@ -327,6 +346,7 @@ bool PiiMasker::ChineseIdValid(std::string_view id) {
 
 std::vector<PiiMatch> PiiMasker::Find(std::string_view text) const {
   std::vector<PiiMatch> all;
+  FindPlaceholderLookalikes(text, all);  // always: masking must round-trip
   if (options_.emails) FindEmails(text, all);
   FindNumbers(text, options_, all);
   if (options_.addresses) {

@@ -20,8 +20,11 @@
 
 namespace lingxi::llm {
 
-enum class PiiKind { kPhone, kEmail, kIdCard, kBankCard, kAddress };
-std::string_view PiiKindName(PiiKind kind);  // "PHONE", "EMAIL", "ID_CARD", "BANK_CARD", "ADDRESS"
+// kLiteral: text that merely looks like a placeholder ("[PHONE_1]" typed by a customer). It is
+// masked too ("[TEXT_1]") and restored verbatim, so nobody can make a reply "restore" a placeholder
+// into this conversation's personal data, and masking always round-trips.
+enum class PiiKind { kPhone, kEmail, kIdCard, kBankCard, kAddress, kLiteral };
+std::string_view PiiKindName(PiiKind kind);  // "PHONE", "EMAIL", "ID_CARD", "BANK_CARD", "ADDRESS", "TEXT"
 
 struct PiiMatch {
   PiiKind kind;
