@@ -12,4 +12,7 @@ BUILD=build/release
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLINGXI_BUILD_TESTS=OFF -DLINGXI_BUILD_BENCH=OFF >/dev/null
 echo "[build] compiling (first build takes a few minutes on 2 cores)..."
 ninja -C "$BUILD" lingxi
+# Lets the admin try the console's Automation page (intents, tools, secrets); the demo workspace keeps
+# serving data/demo's automation until its first change there.
+export LINGXI_AUTOMATION_DIR="${LINGXI_AUTOMATION_DIR:-$PWD/var/automation}"
 exec "$BUILD/src/app/lingxi" serve --demo "$@"
