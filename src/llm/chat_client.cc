@@ -3,6 +3,7 @@
 #include <atomic>
 #include <random>
 
+#include "core/metrics.h"
 #include "llm/internal/chat_wire.h"
 #include "llm/sse_parser.h"
 
@@ -34,6 +35,26 @@ using std::chrono::milliseconds;
 std::chrono::milliseconds Since(Clock::time_point t) {
   return std::chrono::duration_cast<milliseconds>(Clock::now() - t);
 }
+
+// /metrics: calls by outcome and the model's time to first token (as this client saw it).
+struct LlmMetrics {
+  Counter* ok;
+  Counter* failed;
+  Counter* cancelled;
+  Counter* circuit_open;
+  Histogram* first_token;
+  static const LlmMetrics& Get() {
+    static const LlmMetrics m = [] {
+      auto& r = MetricsRegistry::Global();
+      const std::string n = "lingxi_llm_requests_total", h = "LLM chat calls by outcome (after retries)";
+      return LlmMetrics{r.GetCounter(n, h, "outcome=\"ok\""), r.GetCounter(n, h, "outcome=\"error\""),
+                        r.GetCounter(n, h, "outcome=\"cancelled\""), r.GetCounter(n, h, "outcome=\"circuit_open\""),
+                        r.GetHistogram("lingxi_llm_first_token_seconds",
+                                       "Time from the call to the first content token, streamed calls that got one")};
+    }();
+    return m;
+  }
+};
 
 // Retry-After in delta-seconds (an HTTP date is ignored: backoff applies).
 std::optional<milliseconds> ParseRetryAfter(const std::string& value) {
@@ -282,6 +303,17 @@ class ChatCallImpl : public ChatCall, public std::enable_shared_from_this<ChatCa
     if (done_) return;
     done_ = true;
     finished_.store(true);
+    const LlmMetrics& metrics = LlmMetrics::Get();
+    if (outcome.ok()) {
+      metrics.ok->Inc();
+    } else if (circuit_rejected_) {
+      metrics.circuit_open->Inc();
+    } else if (outcome.status().code() == StatusCode::kCancelled) {
+      metrics.cancelled->Inc();
+    } else {
+      metrics.failed->Inc();
+    }
+    if (stream_ && first_token_latency_.count() >= 0) metrics.first_token->ObserveMicros(first_token_latency_.count() * 1000);
     if (admitted_) {
       using O = CircuitBreaker::Outcome;
       O o = O::kSuccess;

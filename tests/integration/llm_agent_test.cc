@@ -226,6 +226,29 @@ TEST_F(LlmAgent, ServerErrorsFallBackToTheEmbeddedEngineInTime) {
   EXPECT_GE(mock_->ChatRequestCount(), 1);
 }
 
+// /metrics counts the model calls by outcome and observes the time to the first token.
+TEST_F(LlmAgent, MetricsCountModelCallsByOutcome) {
+  auto metric = [](const std::string& line_start) -> double {
+    auto r = Http(port(), "GET", "/metrics", "", "");
+    EXPECT_EQ(r.status, 200);
+    size_t at = r.body.find("\n" + line_start + " ");
+    if (at == std::string::npos) return 0;
+    return std::atof(r.body.c_str() + at + 1 + line_start.size() + 1);
+  };
+  const double ok0 = metric("lingxi_llm_requests_total{outcome=\"ok\"}");
+  const double err0 = metric("lingxi_llm_requests_total{outcome=\"error\"}");
+  const double ft0 = metric("lingxi_llm_first_token_seconds_count");
+  Script(R"([{"content": "We accept Alipay, WeChat Pay and cards [1]."}])");
+  auto s = StartAs(kCustomer);
+  ASSERT_EQ(Say(s, kPaymentQuestion).status, 201);
+  EXPECT_EQ(metric("lingxi_llm_requests_total{outcome=\"ok\"}"), ok0 + 1);
+  EXPECT_EQ(metric("lingxi_llm_first_token_seconds_count"), ft0 + 1);
+  mock_->Reset();
+  Script(R"([{"status": 400, "error": {"message": "bad request", "type": "invalid_request_error"}}])");
+  SayExpectingFallback(s, "And do you accept PayPal?");
+  EXPECT_EQ(metric("lingxi_llm_requests_total{outcome=\"error\"}"), err0 + 1);
+}
+
 TEST_F(LlmAgent, SilentModelFallsBackWithinTheTimeout) {
   // The first token would come after 30 s; keep-alive comments keep the connection busy meanwhile.
   Script(R"([{"content": "too late", "first_token_delay_ms": 30000, "keepalive_ms": 300}])");
