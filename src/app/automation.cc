@@ -212,6 +212,13 @@ Result<boost::json::object> ReadSecretsFile(const std::filesystem::path& dir) {
 
 std::string Pretty(const boost::json::object& o) { return boost::json::serialize(o) + "\n"; }
 
+// Whether `v` is an object whose string member `key` equals `want` (a tool's "name", a playbook's "id").
+bool FieldIs(const boost::json::value& v, std::string_view key, const std::string& want) {
+  const auto* o = v.if_object();
+  const auto* f = o ? o->if_contains(key) : nullptr;
+  return f && f->is_string() && f->get_string() == want;
+}
+
 // A reload that failed because something still refers to what was removed.
 Status InUse(const std::string& what, const Status& reload) {
   if (reload.code() != StatusCode::kInvalidArgument) return reload;
@@ -229,7 +236,7 @@ Result<boost::json::value> FileAutomationAdmin::Definition(domain::Id account_id
   if (tool) {
     LINGXI_ASSIGN_OR_RETURN(auto doc, ReadToolsFile(dir));
     for (const auto& t : doc["tools"].as_array())
-      if (t.is_object() && t.get_object().contains("name") && t.get_object().at("name") == boost::json::value(id)) return t;
+      if (FieldIs(t, "name", id)) return t;
     return NotFound("no tool " + id);
   }
   // A playbook file is usually named after its id, but the id inside is what counts.
@@ -241,9 +248,7 @@ Result<boost::json::value> FileAutomationAdmin::Definition(domain::Id account_id
     if (e.path().extension() == ".json" && e.path() != named) files.push_back(e.path());
   for (const auto& f : files) {
     auto doc = flows::ReadJsonFile(f.string());
-    if (doc.ok() && doc->is_object() && doc->get_object().contains("id") &&
-        doc->get_object().at("id") == boost::json::value(id))
-      return *doc;
+    if (doc.ok() && FieldIs(*doc, "id", id)) return *doc;
   }
   return NotFound("no playbook " + id);
 }
@@ -286,7 +291,7 @@ Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::PutTool(doma
     auto& tools = doc["tools"].as_array();
     bool replaced = false;
     for (auto& t : tools) {
-      if (t.is_object() && t.get_object().contains("name") && t.get_object().at("name") == boost::json::value(name)) {
+      if (FieldIs(t, "name", name)) {
         t = tool;
         replaced = true;
       }
@@ -303,10 +308,7 @@ Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::DeleteTool(d
     auto& tools = doc["tools"].as_array();
     const size_t n = tools.size();
     tools.erase(std::remove_if(tools.begin(), tools.end(),
-                               [&](const boost::json::value& t) {
-                                 return t.is_object() && t.get_object().contains("name") &&
-                                        t.get_object().at("name") == boost::json::value(name);
-                               }),
+                               [&](const boost::json::value& t) { return FieldIs(t, "name", name); }),
                 tools.end());
     if (tools.size() == n) return NotFound("no tool " + name);
     return WriteAtomically(dir / "tools.json", Pretty(doc));
@@ -317,7 +319,7 @@ Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::DeleteTool(d
 
 Result<std::shared_ptr<const bot::Automation>> FileAutomationAdmin::PutAllowlist(domain::Id account_id,
                                                                                  boost::json::array allowlist) {
-  LINGXI_RETURN_IF_ERROR(flows::HostAllowlist::FromJson(boost::json::value(allowlist)).status());
+  // Validated by the reload, after {{variables}} such as the demo's "{{server}}" are substituted.
   return ChangeFiles(account_id, {"tools.json"}, [&](const std::filesystem::path& dir) -> Status {
     LINGXI_ASSIGN_OR_RETURN(auto doc, ReadToolsFile(dir));
     doc["allowlist"] = allowlist;

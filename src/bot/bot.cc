@@ -101,7 +101,6 @@ double Confidence(const std::vector<kb::ScoredArticle>& hits) {
   return std::clamp(c, 0.0, 1.0);
 }
 
-// `current_clean` is the cleaned, normalized current message; `previous` is raw.
 // Appends the tokens of `text` not in `terms` yet, with `weight`, in order of first appearance. A
 // message has a few dozen tokens: a linear scan beats building a hash set each turn.
 void AddTerms(std::vector<std::pair<std::string, double>>& terms, std::vector<std::string> tokens, double weight) {
@@ -111,6 +110,7 @@ void AddTerms(std::vector<std::pair<std::string, double>>& terms, std::vector<st
   }
 }
 
+// `current_clean` is the cleaned, normalized current message; `previous` is raw.
 std::vector<std::pair<std::string, double>> WeightedTerms(const nlu::Normalizer& norm, const std::string& current_clean,
                                                           const std::string& previous, double previous_weight) {
   std::vector<std::pair<std::string, double>> terms;

@@ -282,6 +282,14 @@ TEST(Automation, TheFirstChangeToTheDemoAccountKeepsTheDemoAutomation) {
   EXPECT_EQ(Len(At(put.json, "playbooks")), playbooks + 1) << put.body;
   EXPECT_TRUE(fs::exists(root / "1" / "playbooks" / "delivered_not_received.json"));
   EXPECT_TRUE(fs::exists(root / "1" / "tools.json"));
+  // The allowlist saved back as written (what the console does) keeps its {{server}} variable.
+  auto hosts = Http(server.port(), "PUT", "/api/v1/automation/allowlist",
+                    R"({"allowlist": ["{{server}}", "api.shop.example"]})", admin);
+  ASSERT_EQ(hosts.status, 200) << hosts.body;
+  EXPECT_EQ(Str(At(At(hosts.json, "allowlist_written"), 0)), "{{server}}") << hosts.body;
+  EXPECT_EQ(Len(At(hosts.json, "allowlist")), 2u) << hosts.body;
+  EXPECT_EQ(Http(server.port(), "PUT", "/api/v1/automation/allowlist", R"({"allowlist": ["bad host!"]})", admin).status,
+            422);
   EXPECT_EQ(server.Stop(), 0) << server.LogTail();
 }
 
