@@ -77,7 +77,10 @@ std::vector<Hit> Bm25Index::SearchTerms(
   // Deduplicate, keeping each term's largest weight. Queries are a handful of terms: linear scan.
   std::vector<std::pair<const std::string*, double>> query;
   query.reserve(weighted_terms.size());
-  for (const auto& [term, weight] : weighted_terms) {
+  for (const auto& term_weight : weighted_terms) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in the lambda below.
+    const std::string& term = term_weight.first;
+    const double weight = term_weight.second;
     if (!(weight > 0)) continue;
     auto it =
         std::find_if(query.begin(), query.end(), [&](const auto& q) { return *q.first == term; });
