@@ -199,6 +199,7 @@ size_t UnitAt(const std::vector<Cp>& s, size_t i) {
 void FindChineseAddresses(std::string_view t, std::vector<PiiMatch>& out) {
   auto s = Decode(t);
   size_t i = 0;
+  size_t floor = 0;  // end of the previous address: the next one starts at or after it
   while (i < s.size()) {
     size_t anchor_end = 0;
     // Road + number + 号 ("建国路88号"), or number + 栋/幢/单元/室 ("3栋", "501室").
@@ -224,7 +225,7 @@ void FindChineseAddresses(std::string_view t, std::vector<PiiMatch>& out) {
     }
     // Leftwards over the district/city/street name.
     size_t begin = i;
-    while (begin > 0 && i - begin < 24 && (IsHan(s[begin - 1].c) || IsNumeralChar(s[begin - 1].c)) &&
+    while (begin > floor && i - begin < 24 && (IsHan(s[begin - 1].c) || IsNumeralChar(s[begin - 1].c)) &&
            !IsStopHan(s[begin - 1].c)) {
       --begin;
     }
@@ -244,6 +245,7 @@ void FindChineseAddresses(std::string_view t, std::vector<PiiMatch>& out) {
       end = j + n + u;
     }
     out.push_back({PiiKind::kAddress, s[begin].begin, s[end - 1].end});
+    floor = end;
     while (i < s.size() && s[i].begin < s[end - 1].end) ++i;
   }
 }
@@ -358,8 +360,14 @@ std::vector<PiiMatch> PiiMasker::Find(std::string_view text) const {
     return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
   });
   std::vector<PiiMatch> kept;
-  for (const auto& m : all) {
-    if (kept.empty() || m.begin >= kept.back().end) kept.push_back(m);
+  for (PiiMatch m : all) {
+    if (!kept.empty() && m.begin < kept.back().end) {
+      // An address's left part is only context (city, district): one that runs into the match
+      // before it ("电话+8613812345678北京市…路88号") keeps the rest, so its street is masked too.
+      if (m.kind != PiiKind::kAddress || m.end <= kept.back().end) continue;
+      m.begin = kept.back().end;
+    }
+    kept.push_back(m);
   }
   return kept;
 }

@@ -89,6 +89,26 @@ TEST(PiiMasker, UnmaskRestoresOriginals) {
             "好的，我们会致电138-1234-5678并把发票发到zs@example.com，[UNKNOWN_3]和[PHONE_9]保持原样 [x");
 }
 
+// Found by fuzz/pii_fuzzer: the second address's district name was scanned leftwards into the
+// first address, the overlapping match was then dropped, and the second address went out unmasked.
+TEST(PiiMasker, MasksTwoChineseAddressesWithoutSeparator) {
+  PiiVault vault;
+  const std::string text = "寄到广东省深圳市南山区科技园路1号阳光小区3栋2单元501室和北京市朝阳区建国路88号";
+  const std::string masked = PiiMasker().Mask(text, vault);
+  EXPECT_EQ(masked, "寄到[ADDRESS_1][ADDRESS_2]");  // "和" joins the second: harmless, it comes back
+  EXPECT_EQ(masked.find("建国路"), std::string::npos);
+  EXPECT_EQ(PiiMasker::Unmask(masked, vault), text);
+  EXPECT_EQ(MaskOnce("住在北京市朝阳区建国路88号3栋2单元501室和上海市浦东新区世纪大道100号"),
+            "住在[ADDRESS_1][ADDRESS_2]");
+}
+
+// Found by fuzz/pii_fuzzer: an address written right after a phone number reached back into the
+// number, lost the overlap to it and was not masked at all.
+TEST(PiiMasker, MasksAnAddressRightAfterAPhoneNumber) {
+  EXPECT_EQ(MaskOnce("电话+8613812345678北京市朝阳区建国路88号"), "电话[PHONE_1][ADDRESS_1]");
+  EXPECT_EQ(MaskOnce("电话13812345678广东省深圳市南山区高新科技园路1号"), "电话[PHONE_1][ADDRESS_1]");
+}
+
 TEST(PiiMasker, OptionsDisableKinds) {
   PiiMasker::Options options;
   options.addresses = false;
