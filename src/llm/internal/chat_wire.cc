@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cstdint>
+
 namespace lingxi::llm::internal {
 namespace json = boost::json;
 
@@ -27,21 +30,30 @@ int64_t AsInt(const json::value* v) {
   if (v == nullptr) return 0;
   if (v->is_int64()) return v->get_int64();
   if (v->is_uint64()) return static_cast<int64_t>(v->get_uint64());
-  if (v->is_double()) return static_cast<int64_t>(v->get_double());
+  if (v->is_double()) {
+    // Saturating: converting a double outside int64's range is undefined behaviour.
+    const double d = v->get_double();
+    if (!(d > -9.2e18)) return INT64_MIN;
+    if (!(d < 9.2e18)) return INT64_MAX;
+    return static_cast<int64_t>(d);
+  }
   return 0;
 }
 
+// A token count as the server reports it, clamped to [0, 2^53] so that adding two cannot overflow.
+int64_t AsCount(const json::value* v) { return std::clamp<int64_t>(AsInt(v), 0, int64_t{1} << 53); }
+
 Usage ParseUsage(const json::object& u) {
   Usage usage;
-  usage.prompt_tokens = AsInt(u.if_contains("prompt_tokens"));
-  usage.completion_tokens = AsInt(u.if_contains("completion_tokens"));
-  usage.total_tokens = AsInt(u.if_contains("total_tokens"));
+  usage.prompt_tokens = AsCount(u.if_contains("prompt_tokens"));
+  usage.completion_tokens = AsCount(u.if_contains("completion_tokens"));
+  usage.total_tokens = AsCount(u.if_contains("total_tokens"));
   if (usage.total_tokens == 0) usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
   if (const auto* hit = u.if_contains("prompt_cache_hit_tokens"); hit != nullptr && !hit->is_null()) {
-    usage.prompt_cache_hit_tokens = AsInt(hit);
+    usage.prompt_cache_hit_tokens = AsCount(hit);
   } else if (const auto* details = u.if_contains("prompt_tokens_details"); details != nullptr && details->is_object()) {
     if (const auto* cached = details->get_object().if_contains("cached_tokens")) {
-      usage.prompt_cache_hit_tokens = AsInt(cached);
+      usage.prompt_cache_hit_tokens = AsCount(cached);
     }
   }
   return usage;
