@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <thread>
+#include <unordered_map>
 
 namespace lingxi::nlu {
 namespace {
@@ -17,13 +18,14 @@ Fitted BuildVocabulary(const std::vector<const FeatureCounts*>& docs, int min_df
   for (const FeatureCounts* d : docs) {
     for (const auto& [h, count] : *d) ++df[h];
   }
-  Fitted f;
   const double n = static_cast<double>(docs.size());
+  std::vector<std::pair<uint64_t, float>> features;
   for (const auto& [h, count] : df) {
     if (static_cast<int>(count) < min_df) continue;
-    f.vocab.emplace(h, static_cast<uint32_t>(f.idf.size()));
-    f.idf.push_back(static_cast<float>(std::log((1.0 + n) / (1.0 + count)) + 1.0));
+    features.emplace_back(h, static_cast<float>(std::log((1.0 + n) / (1.0 + count)) + 1.0));
   }
+  Fitted f;
+  f.vocab = internal::FeatureIndex(features);
   return f;
 }
 
@@ -31,11 +33,12 @@ SparseVector Vectorize(const Fitted& f, const FeatureCounts& counts) {
   SparseVector v;
   v.reserve(counts.size());
   double norm2 = 0.0;
+  for (const auto& [h, count] : counts) f.vocab.Prefetch(h);
   for (const auto& [h, count] : counts) {
-    auto it = f.vocab.find(h);
-    if (it == f.vocab.end()) continue;
-    const float w = (1.0f + std::log(count)) * f.idf[it->second];
-    v.emplace_back(it->second, w);
+    const internal::FeatureIndex::Entry* e = f.vocab.Find(h);
+    if (e == nullptr) continue;
+    const float w = (count == 1.0f ? 1.0f : 1.0f + std::log(count)) * e->idf;
+    v.emplace_back(e->column, w);
     norm2 += static_cast<double>(w) * w;
   }
   if (norm2 > 0) {
@@ -58,7 +61,7 @@ Fitted Fit(const std::vector<FeatureCounts>& features, const std::vector<int>& y
     x.push_back(Vectorize(f, features[r]));
     labels.push_back(y[r]);
   }
-  f.model = internal::SoftmaxModel::Train(x, labels, static_cast<uint32_t>(f.idf.size()), num_classes, options.model);
+  f.model = internal::SoftmaxModel::Train(x, labels, static_cast<uint32_t>(f.vocab.size()), num_classes, options.model);
   return f;
 }
 
@@ -255,9 +258,7 @@ IntentPrediction IntentClassifier::Predict(std::string_view text, int top_k) con
 }
 
 size_t IntentClassifier::MemoryBytes() const {
-  size_t bytes = fitted_.model.MemoryBytes() + fitted_.idf.size() * sizeof(float);
-  // unordered_map node (key, value, next pointer, cached hash) plus its bucket pointer.
-  bytes += fitted_.vocab.size() * (sizeof(uint64_t) * 2 + sizeof(void*) * 3);
+  size_t bytes = fitted_.model.MemoryBytes() + fitted_.vocab.MemoryBytes();
   for (const std::string& l : labels_) bytes += sizeof(std::string) + l.capacity();
   return bytes;
 }

@@ -15,10 +15,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
+#include "nlu/internal/feature_index.h"
 #include "nlu/internal/softmax_model.h"
 #include "nlu/internal/text_features.h"
 #include "nlu/normalizer.h"
@@ -93,8 +93,7 @@ class IntentClassifier {
 
   // Internal: a vocabulary, IDF weights and a fitted model. Public only for the .cc helpers.
   struct Fitted {
-    std::unordered_map<uint64_t, uint32_t> vocab;
-    std::vector<float> idf;
+    internal::FeatureIndex vocab;  // feature hash -> column and IDF
     internal::SoftmaxModel model;
   };
 

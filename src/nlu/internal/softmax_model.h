@@ -2,6 +2,9 @@
 //
 // Trained by per-coordinate AdaGrad SGD; updates skip classes whose gradient is negligible, so
 // one epoch costs O(nnz * classes) multiply-adds for the scores plus a few sparse updates.
+// After training the weights are kept as bfloat16 (the upper half of each float, rounded to
+// nearest even): half the memory, and a prediction reads half as many cache lines. Training itself
+// runs in float.
 // Thread-safety: immutable after Train(); Scores() is const and safe to call concurrently.
 #pragma once
 
@@ -33,12 +36,16 @@ class SoftmaxModel {
   void Scores(const SparseVector& x, float* out) const;
 
   int num_classes() const { return num_classes_; }
-  size_t MemoryBytes() const { return (weights_.size() + bias_.size()) * sizeof(float); }
+  size_t MemoryBytes() const { return weights_.size() * sizeof(uint16_t) + bias_.size() * sizeof(float); }
 
  private:
+  // Scores with the float weights of training.
+  static void TrainingScores(const std::vector<float>& weights, const std::vector<float>& bias, const SparseVector& x,
+                             float* out);
+
   uint32_t num_features_ = 0;
   int num_classes_ = 0;
-  std::vector<float> weights_;  // row-major [feature][class]
+  std::vector<uint16_t> weights_;  // bfloat16, row-major [feature][class]
   std::vector<float> bias_;
 };
 

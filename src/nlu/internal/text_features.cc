@@ -11,27 +11,40 @@ namespace {
 
 enum Kind : uint64_t { kUnigram = 1, kBigram = 2, kLatinChars = 3, kHanTrigram = 4, kStem = 5 };
 
-uint64_t Hash(Kind kind, std::string_view s) {
-  uint64_t h = 1469598103934665603ULL ^ (kind * 0x9E3779B97F4A7C15ULL);
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
+// FNV-1a over the bytes of one or more pieces, seeded by the feature kind, with a final
+// avalanche so that similar strings spread over the table. Adding pieces one by one gives the same
+// hash as adding their concatenation, so bigrams need no joined string.
+class FeatureHash {
+ public:
+  explicit FeatureHash(Kind kind) : h_(1469598103934665603ULL ^ (kind * 0x9E3779B97F4A7C15ULL)) {}
+  FeatureHash& Add(std::string_view s) {
+    for (unsigned char c : s) {
+      h_ ^= c;
+      h_ *= 1099511628211ULL;
+    }
+    return *this;
   }
-  // Final avalanche so that similar strings spread over the table.
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return h;
-}
+  uint64_t Finish() const {
+    uint64_t h = h_;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+  }
 
-// Byte offsets of UTF-8 character starts in `s`, plus s.size() at the end.
-std::vector<size_t> CharStarts(std::string_view s) {
-  std::vector<size_t> starts;
+ private:
+  uint64_t h_;
+};
+
+uint64_t Hash(Kind kind, std::string_view s) { return FeatureHash(kind).Add(s).Finish(); }
+
+// Byte offsets of UTF-8 character starts in `s`, plus s.size() at the end, into `starts`.
+void CharStarts(std::string_view s, std::vector<size_t>* starts) {
+  starts->clear();
   for (size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) starts.push_back(i);
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) starts->push_back(i);
   }
-  starts.push_back(s.size());
-  return starts;
+  starts->push_back(s.size());
 }
 
 bool StartsWithHan(std::string_view word) {
@@ -52,32 +65,48 @@ bool StartsWithHan(std::string_view word) {
 }  // namespace
 
 FeatureCounts ExtractTextFeatures(std::string_view normalized_text, const TextFeatureOptions& options) {
+  // Tokens are views into `words` (which outlives them) or the two boundary marks.
+  const std::vector<std::string> words = SplitWords(normalized_text);
   std::vector<uint64_t> hashes;
-  std::vector<std::string> tokens;
+  hashes.reserve(words.size() * 16 + 8);
+  std::vector<std::string_view> tokens;
+  tokens.reserve(words.size() * 2 + 2);
   tokens.emplace_back("<s>");
   std::string buf;
-  for (const std::string& word : SplitWords(normalized_text)) {
-    if (StartsWithHan(word)) {
-      std::vector<size_t> st = CharStarts(word);
+  std::vector<size_t> st;
+  for (const std::string& word : words) {
+    const std::string_view w(word);
+    if (StartsWithHan(w)) {
+      CharStarts(w, &st);
       const size_t n = st.size() - 1;
-      for (size_t i = 0; i < n; ++i) tokens.emplace_back(word.substr(st[i], st[i + 1] - st[i]));
+      for (size_t i = 0; i < n; ++i) tokens.push_back(w.substr(st[i], st[i + 1] - st[i]));
       if (options.han_trigrams) {
-        for (size_t i = 0; i + 3 <= n; ++i) hashes.push_back(Hash(kHanTrigram, std::string_view(word).substr(st[i], st[i + 3] - st[i])));
+        for (size_t i = 0; i + 3 <= n; ++i) hashes.push_back(Hash(kHanTrigram, w.substr(st[i], st[i + 3] - st[i])));
       }
       continue;
     }
-    tokens.push_back(word);
+    tokens.push_back(w);
     if (options.stem_words) {
-      std::string stem = StemEnglish(word);
-      if (stem != word) hashes.push_back(Hash(kStem, stem));
+      std::string stem = StemEnglish(w);
+      if (stem != w) hashes.push_back(Hash(kStem, stem));
     }
     if (options.latin_char_max > 0) {
-      buf.assign("<").append(word).append(">");
-      std::vector<size_t> st = CharStarts(buf);
+      buf.clear();
+      buf.push_back('<');
+      buf.append(w.data(), w.size());
+      buf.push_back('>');
+      CharStarts(buf, &st);
       const int n = static_cast<int>(st.size()) - 1;
-      for (int len = options.latin_char_min; len <= options.latin_char_max; ++len) {
-        for (int i = 0; i + len <= n; ++i) {
-          hashes.push_back(Hash(kLatinChars, std::string_view(buf).substr(st[i], st[i + len] - st[i])));
+      const std::string_view b(buf);
+      // The n-grams starting at one character share their prefix: extend one hash state
+      // character by character and emit it at each wanted length.
+      const int min_len = std::max(1, options.latin_char_min);
+      for (int i = 0; i + min_len <= n; ++i) {
+        FeatureHash h(kLatinChars);
+        h.Add(b.substr(st[i], st[i + min_len - 1] - st[i]));
+        for (int len = min_len; len <= options.latin_char_max && i + len <= n; ++len) {
+          h.Add(b.substr(st[i + len - 1], st[i + len] - st[i + len - 1]));
+          hashes.push_back(h.Finish());
         }
       }
     }
@@ -86,13 +115,12 @@ FeatureCounts ExtractTextFeatures(std::string_view normalized_text, const TextFe
   for (size_t i = 1; i + 1 < tokens.size(); ++i) hashes.push_back(Hash(kUnigram, tokens[i]));
   if (options.word_bigrams) {
     for (size_t i = 0; i + 1 < tokens.size(); ++i) {
-      buf.assign(tokens[i]).push_back(' ');
-      buf.append(tokens[i + 1]);
-      hashes.push_back(Hash(kBigram, buf));
+      hashes.push_back(FeatureHash(kBigram).Add(tokens[i]).Add(" ").Add(tokens[i + 1]).Finish());
     }
   }
   std::sort(hashes.begin(), hashes.end());
   FeatureCounts out;
+  out.reserve(hashes.size());
   for (uint64_t h : hashes) {
     if (!out.empty() && out.back().first == h) {
       out.back().second += 1.0f;
