@@ -86,9 +86,12 @@ Result<std::shared_ptr<const Normalizer>> Normalizer::Create() {
 }
 
 std::string Normalizer::Normalize(std::string_view text) const {
-  // fromUTF8 replaces ill-formed sequences with U+FFFD; CollapseWhitespace drops them.
+  // fromUTF8 replaces ill-formed sequences with U+FFFD. They are dropped before NFKC, not after:
+  // dropping one between "e" and U+0300 afterwards would leave a sequence that a second
+  // Normalize() composes to "è", and the output would not be a canonical form.
   icu::UnicodeString src = icu::UnicodeString::fromUTF8(
       icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  src.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0xFFFD)), icu::UnicodeString());
   UErrorCode err = U_ZERO_ERROR;
   icu::UnicodeString folded = impl_->nfkc_cf->normalize(src, err);
   if (U_FAILURE(err)) folded = src.foldCase();

@@ -78,5 +78,17 @@ TEST(Normalizer, IsIdempotent) {
   }
 }
 
+// Found by fuzz/text_pipeline_fuzzer: an ill-formed byte (or U+FFFD) between a letter and a
+// combining mark was dropped after NFKC, so a second pass composed what the first left apart.
+TEST(Normalizer, IsIdempotentWhenDroppedBytesSeparateACombiningMark) {
+  auto normalizer = testing::SharedNormalizer();
+  ASSERT_NE(normalizer, nullptr);
+  for (const std::string s : {std::string("caf\x65\xbf\xcc\x81 ok"), std::string("e\xef\xbf\xbd\xcc\x80")}) {
+    const std::string once = normalizer->Normalize(s);
+    EXPECT_EQ(normalizer->Normalize(once), once);
+  }
+  EXPECT_EQ(normalizer->Normalize("caf\x65\xbf\xcc\x81"), "caf\xc3\xa9");  // "café"
+}
+
 }  // namespace
 }  // namespace lingxi::nlu
