@@ -92,6 +92,8 @@ std::string Normalizer::Normalize(std::string_view text) const {
   icu::UnicodeString src = icu::UnicodeString::fromUTF8(
       icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   src.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0xFFFD)), icu::UnicodeString());
+  // OpenCC reads a C string: everything after a NUL would be lost. It becomes a space anyway.
+  src.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0)), icu::UnicodeString(static_cast<UChar32>(' ')));
   UErrorCode err = U_ZERO_ERROR;
   icu::UnicodeString folded = impl_->nfkc_cf->normalize(src, err);
   if (U_FAILURE(err)) folded = src.foldCase();
@@ -99,7 +101,14 @@ std::string Normalizer::Normalize(std::string_view text) const {
   folded.toUTF8String(utf8);
   if (MayNeedChineseConversion(utf8)) {
     try {
-      utf8 = impl_->t2s->Convert(utf8);
+      // OpenCC converts phrase by phrase, and its phrase table is not closed under conversion:
+      // 幺麼 -> 幺麽 (a phrase) -> 幺么 (麽 alone). Retrieval normalizes normalized text again, so
+      // convert until nothing changes (a second pass only for text the first one changed).
+      for (int pass = 0; pass < 3; ++pass) {
+        std::string converted = impl_->t2s->Convert(utf8);
+        if (converted == utf8) break;
+        utf8 = std::move(converted);
+      }
     } catch (const std::exception&) {
       // OpenCC throws only on malformed input, which ICU already repaired; keep the folded text.
     }

@@ -90,5 +90,25 @@ TEST(Normalizer, IsIdempotentWhenDroppedBytesSeparateACombiningMark) {
   EXPECT_EQ(normalizer->Normalize("caf\x65\xbf\xcc\x81"), "caf\xc3\xa9");  // "café"
 }
 
+// Found by fuzz/text_pipeline_fuzzer: OpenCC maps the phrase 幺麼 to 幺麽 and 麽 alone to 么, so
+// one pass was not a canonical form (and bot retrieval normalizes the normalized query again).
+TEST(Normalizer, IsIdempotentForPhrasesOpenCcConvertsInSteps) {
+  auto normalizer = testing::SharedNormalizer();
+  ASSERT_NE(normalizer, nullptr);
+  for (const char* s : {"幺麼", "這麼幺麼的事"}) {
+    const std::string once = normalizer->Normalize(s);
+    EXPECT_EQ(normalizer->Normalize(once), once) << s;
+  }
+}
+
+// Found by fuzz/text_pipeline_fuzzer: OpenCC stops at a NUL, so Chinese text lost everything after
+// one (ASCII text, which skips OpenCC, kept it as a space).
+TEST(Normalizer, KeepsTextAfterANulByte) {
+  auto normalizer = testing::SharedNormalizer();
+  ASSERT_NE(normalizer, nullptr);
+  EXPECT_EQ(normalizer->Normalize(std::string("退貨\0after", 12)), "退货 after");
+  EXPECT_EQ(normalizer->Normalize(std::string("abc\0def", 7)), "abc def");
+}
+
 }  // namespace
 }  // namespace lingxi::nlu
