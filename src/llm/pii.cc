@@ -130,6 +130,10 @@ void FindEmails(std::string_view t, std::vector<PiiMatch>& out) {
     while (l < at && t[l] == '.') ++l;
     size_t r = at + 1;
     while (r < t.size() && IsDomainChar(t[r])) ++r;
+    // Digits glued to the top-level domain belong to what follows ("li@example.com88号楼").
+    const size_t scanned = r;
+    while (r > at + 1 && IsDigit(t[r - 1])) --r;
+    if (r == at + 1 || !IsAsciiAlpha(t[r - 1])) r = scanned;
     while (r > at + 1 && (t[r - 1] == '.' || t[r - 1] == '-')) --r;
     if (l == at || r == at + 1) continue;
     std::string_view domain = t.substr(at + 1, r - at - 1);
@@ -362,9 +366,11 @@ std::vector<PiiMatch> PiiMasker::Find(std::string_view text) const {
   std::vector<PiiMatch> kept;
   for (PiiMatch m : all) {
     if (!kept.empty() && m.begin < kept.back().end) {
-      // An address's left part is only context (city, district): one that runs into the match
-      // before it ("电话+8613812345678北京市…路88号") keeps the rest, so its street is masked too.
-      if (m.kind != PiiKind::kAddress || m.end <= kept.back().end) continue;
+      // Addresses and e-mails are found by scanning left from an anchor ("路88号", "@"): one that
+      // runs into the match before it ("电话+8613812345678北京市…路88号", "a@b.com+c@d.com")
+      // keeps the rest, so that it is masked too.
+      const bool scanned_left = m.kind == PiiKind::kAddress || m.kind == PiiKind::kEmail;
+      if (!scanned_left || m.end <= kept.back().end) continue;
       m.begin = kept.back().end;
     }
     kept.push_back(m);

@@ -109,6 +109,21 @@ TEST(PiiMasker, MasksAnAddressRightAfterAPhoneNumber) {
   EXPECT_EQ(MaskOnce("电话13812345678广东省深圳市南山区高新科技园路1号"), "电话[PHONE_1][ADDRESS_1]");
 }
 
+// Found by fuzz/pii_fuzzer: the second address's local part ran back into the first one's domain
+// ('+' and '_' are local-part characters), lost the overlap and was not masked.
+TEST(PiiMasker, MasksTwoEmailsJoinedByALocalPartCharacter) {
+  EXPECT_EQ(MaskOnce("write to a@b.com+c@d.com"), "write to [EMAIL_1][EMAIL_2]");
+  EXPECT_EQ(MaskOnce("ids: x@y.cn_z@w.cn"), "ids: [EMAIL_1][EMAIL_2]");
+}
+
+// Found by fuzz/pii_fuzzer: digits right after the top-level domain made it "com88", not a
+// top-level domain, and the whole address stayed unmasked.
+TEST(PiiMasker, MasksAnEmailFollowedByDigits) {
+  EXPECT_EQ(MaskOnce("邮箱li@example.com88号3栋"), "邮箱[EMAIL_1][ADDRESS_1]");
+  EXPECT_EQ(MaskOnce("mail a@b.cn2024 ok"), "mail [EMAIL_1]2024 ok");
+  EXPECT_EQ(MaskOnce("not a@b.123 or c@d.e5"), "not a@b.123 or c@d.e5");  // no letters-only TLD
+}
+
 TEST(PiiMasker, OptionsDisableKinds) {
   PiiMasker::Options options;
   options.addresses = false;
