@@ -25,6 +25,10 @@ boost::asio::awaitable<server::HttpResponse> Metrics(ApiContext* ctx, server::Ht
   r.GetGauge("lingxi_store_writes", "Store write jobs executed")->Set(static_cast<int64_t>(st.writes));
   r.GetGauge("lingxi_store_max_batch", "Largest group-commit batch")->Set(static_cast<int64_t>(st.max_batch));
   r.GetGauge("lingxi_store_queue_depth", "Store write jobs waiting")->Set(static_cast<int64_t>(st.queue_depth));
+  r.GetGauge("lingxi_store_checkpoints", "WAL checkpoints run by the background checkpointer")
+      ->Set(static_cast<int64_t>(st.checkpoints));
+  r.GetGauge("lingxi_store_writer_checkpoints", "WAL checkpoints the writer finished itself at the WAL size limit")
+      ->Set(static_cast<int64_t>(st.writer_checkpoints));
   r.GetGauge("lingxi_cached_conversations", "Conversations held in memory")
       ->Set(static_cast<int64_t>(ctx->conversations->cached_conversations()));
   server::HttpResponse res;

@@ -1,6 +1,7 @@
 // SqliteStore: the SQLite implementation of Store. One writer thread owns the writer
 // connection and group-commits queued jobs; a fixed pool of read-only connections
-// serves Read(). See store.h for the contract.
+// serves Read(); a checkpointer thread with its own connection copies the WAL into the
+// database file. See store.h for the contract.
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -29,13 +30,17 @@ struct Job {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(StoreOptions options, std::unique_ptr<Db> writer, std::vector<std::unique_ptr<Db>> readers,
-              int schema_version)
+  SqliteStore(StoreOptions options, std::unique_ptr<Db> writer, std::unique_ptr<Db> checkpointer,
+              std::vector<std::unique_ptr<Db>> readers, int schema_version)
       : options_(std::move(options)),
         schema_version_(schema_version),
         writer_db_(std::move(writer)),
+        checkpointer_db_(std::move(checkpointer)),
         idle_readers_(std::move(readers)),
         reader_count_(idle_readers_.size()) {
+    // Replaces SQLite's automatic checkpoint, which would run on the writer after a commit.
+    sqlite3_wal_hook(writer_db_->raw(), &SqliteStore::WalHook, this);
+    checkpointer_ = std::thread([this] { CheckpointLoop(); });
     writer_ = std::thread([this] { WriterLoop(); });
   }
   ~SqliteStore() override { Close(); }
@@ -49,6 +54,9 @@ class SqliteStore final : public Store {
  private:
   void WriterLoop();
   void RunBatch(std::vector<Job>& batch);
+  // Called by SQLite on the writer thread after each commit, with the WAL's size in pages.
+  static int WalHook(void* self, sqlite3* db, const char* schema, int wal_frames);
+  void CheckpointLoop();
   std::unique_ptr<Db> BorrowReader();
   void ReturnReader(std::unique_ptr<Db> db);
 
@@ -64,6 +72,14 @@ class SqliteStore final : public Store {
   bool closing_ = false;       // guarded by queue_mu_
   std::mutex close_mu_;        // serialises Close() callers
 
+  // Checkpointer side. checkpointer_db_ is touched only by the checkpointer thread.
+  std::unique_ptr<Db> checkpointer_db_;
+  std::thread checkpointer_;
+  std::mutex ckpt_mu_;
+  std::condition_variable ckpt_cv_;
+  bool ckpt_wanted_ = false;   // guarded by ckpt_mu_
+  bool ckpt_closing_ = false;  // guarded by ckpt_mu_
+
   // Read pool.
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
@@ -75,6 +91,8 @@ class SqliteStore final : public Store {
   std::atomic<uint64_t> writes_{0};
   std::atomic<uint64_t> max_batch_{0};
   std::atomic<uint64_t> queue_depth_{0};
+  std::atomic<uint64_t> checkpoints_{0};
+  std::atomic<uint64_t> writer_checkpoints_{0};
 };
 
 void SqliteStore::Write(WriteFn fn, DoneFn done) {
@@ -158,6 +176,42 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
   }
 }
 
+int SqliteStore::WalHook(void* arg, sqlite3* db, const char* schema, int wal_frames) {
+  auto* self = static_cast<SqliteStore*>(arg);
+  if (wal_frames >= self->options_.wal_limit_frames) {
+    // The background passes have copied all but the latest pages, so this is short. PASSIVE never
+    // waits: if the checkpointer is running it returns SQLITE_BUSY and the next commit tries again.
+    // Once everything is copied, SQLite starts the WAL over at the next write.
+    if (sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) == SQLITE_OK) {
+      self->writer_checkpoints_.fetch_add(1, std::memory_order_relaxed);
+    }
+  } else if (wal_frames >= self->options_.checkpoint_frames) {
+    std::lock_guard lock(self->ckpt_mu_);
+    if (!self->ckpt_wanted_) {
+      self->ckpt_wanted_ = true;
+      self->ckpt_cv_.notify_one();
+    }
+  }
+  return SQLITE_OK;
+}
+
+void SqliteStore::CheckpointLoop() {
+  while (true) {
+    {
+      std::unique_lock lock(ckpt_mu_);
+      ckpt_cv_.wait(lock, [this] { return ckpt_closing_ || ckpt_wanted_; });
+      if (ckpt_closing_) return;
+      ckpt_wanted_ = false;
+    }
+    int rc = sqlite3_wal_checkpoint_v2(checkpointer_db_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc == SQLITE_OK) {
+      checkpoints_.fetch_add(1, std::memory_order_relaxed);
+    } else if (rc != SQLITE_BUSY) {
+      LOG_WARN("WAL checkpoint failed: {}", sqlite3_errmsg(checkpointer_db_->raw()));
+    }
+  }
+}
+
 std::unique_ptr<Db> SqliteStore::BorrowReader() {
   std::unique_lock lock(pool_mu_);
   pool_cv_.wait(lock, [this] { return pool_closed_ || !idle_readers_.empty(); });
@@ -202,6 +256,13 @@ void SqliteStore::Close() {
   }
   queue_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(ckpt_mu_);
+    ckpt_closing_ = true;
+  }
+  ckpt_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
+  checkpointer_db_.reset();
   writer_db_.reset();
   std::unique_lock lock(pool_mu_);
   pool_closed_ = true;
@@ -218,6 +279,8 @@ Store::Stats SqliteStore::GetStats() const {
   s.writes = writes_.load(std::memory_order_relaxed);
   s.max_batch = max_batch_.load(std::memory_order_relaxed);
   s.queue_depth = queue_depth_.load(std::memory_order_relaxed);
+  s.checkpoints = checkpoints_.load(std::memory_order_relaxed);
+  s.writer_checkpoints = writer_checkpoints_.load(std::memory_order_relaxed);
   return s;
 }
 
@@ -225,9 +288,14 @@ Store::Stats SqliteStore::GetStats() const {
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& options) {
   if (options.readers < 1) return InvalidArgument("store needs at least one reader connection");
+  if (options.checkpoint_frames < 1 || options.wal_limit_frames < options.checkpoint_frames) {
+    return InvalidArgument("store needs 1 <= checkpoint_frames <= wal_limit_frames");
+  }
   LINGXI_ASSIGN_OR_RETURN(std::unique_ptr<Db> writer,
                           Db::Open({options.path, /*read_only=*/false, options.synchronous, 16 * 1024}));
   LINGXI_ASSIGN_OR_RETURN(int version, internal::Migrate(*writer));
+  LINGXI_ASSIGN_OR_RETURN(std::unique_ptr<Db> checkpointer,
+                          Db::Open({options.path, /*read_only=*/false, options.synchronous, 1024}));
   std::vector<std::unique_ptr<Db>> readers;
   for (int i = 0; i < options.readers; ++i) {
     LINGXI_ASSIGN_OR_RETURN(std::unique_ptr<Db> reader,
@@ -235,7 +303,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& options) {
     readers.push_back(std::move(reader));
   }
   return std::unique_ptr<Store>(
-      std::make_unique<SqliteStore>(options, std::move(writer), std::move(readers), version));
+      std::make_unique<SqliteStore>(options, std::move(writer), std::move(checkpointer), std::move(readers), version));
 }
 
 }  // namespace lingxi::store

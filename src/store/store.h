@@ -35,6 +35,13 @@ struct StoreOptions {
   std::string synchronous = "FULL";  // FULL (fsync per commit) or NORMAL
   int readers = 4;                   // read connection pool size
   size_t max_batch = 1024;           // max jobs per group commit
+  // WAL checkpoints (copying committed pages from the WAL into the database file) run on a
+  // thread of their own once the WAL holds `checkpoint_frames` pages, so that commits never wait
+  // for them. A busy writer can keep the WAL from ever being fully copied, which is what lets
+  // SQLite start it over; at `wal_limit_frames` the writer finishes the copy itself (only the
+  // pages committed since the last background pass) so the WAL stays bounded.
+  int checkpoint_frames = 1000;
+  int wal_limit_frames = 8000;
 };
 
 struct ConversationFilter {
@@ -194,6 +201,8 @@ class Store {
     uint64_t writes = 0;      // jobs run
     uint64_t max_batch = 0;   // largest batch seen
     uint64_t queue_depth = 0; // jobs waiting now
+    uint64_t checkpoints = 0;        // background WAL checkpoints run
+    uint64_t writer_checkpoints = 0; // checkpoints the writer ran at wal_limit_frames
   };
 
   virtual ~Store() = default;

@@ -1,5 +1,6 @@
 // The writer: group commit, per-job savepoints, done-after-commit, Close semantics.
 #include <chrono>
+#include <filesystem>
 #include <condition_variable>
 #include <mutex>
 
@@ -151,6 +152,55 @@ TEST_F(StoreTest, BurstOfSmallWritesIsGroupCommitted) {
   EXPECT_EQ(stats.queue_depth, 0u);
   auto count = ReadValue<int64_t>([&](ReadTx& tx) { return tx.CountMessages(s.account, s.conversation); });
   EXPECT_EQ(*count, kJobs);
+}
+
+TEST_F(StoreTest, WalIsCheckpointedOffTheWriterAndStaysBounded) {
+  StoreOptions o = Options();
+  o.checkpoint_frames = 40;
+  o.wal_limit_frames = 160;
+  Reopen(o);
+  Seed s = MakeTenant("acme");
+  // A busy writer: bursts of queued jobs, each message about half a page.
+  constexpr int kBursts = 30, kPerBurst = 200;
+  const std::string text(2000, 'x');
+  std::atomic<int> failures{0};
+  for (int b = 0; b < kBursts; ++b) {
+    Latch latch(kPerBurst);
+    for (int i = 0; i < kPerBurst; ++i) {
+      store_->Write([&](WriteTx& tx) { return tx.InsertMessage(Msg(s, text)).status(); },
+                    [&](Status st) {
+                      if (!st.ok()) ++failures;
+                      latch.CountDown();
+                    });
+    }
+    ASSERT_TRUE(latch.Wait(std::chrono::seconds(60)));
+  }
+  Store::Stats stats = store_->GetStats();
+  std::printf("wal: %llu background checkpoints, %llu by the writer, WAL file %ju bytes\n",
+              static_cast<unsigned long long>(stats.checkpoints),
+              static_cast<unsigned long long>(stats.writer_checkpoints),
+              static_cast<uintmax_t>(std::filesystem::file_size(path_ + "-wal")));
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_GT(stats.checkpoints + stats.writer_checkpoints, 0u);
+  // 6,000 messages of 2 KB are ~3,000 pages of WAL if it were never started over. SQLite does not
+  // shrink the file, so its size is the most it ever held: the limit plus what one batch adds.
+  const uintmax_t page = 4096 + 24;  // WAL frame: page plus frame header
+  EXPECT_LT(std::filesystem::file_size(path_ + "-wal"), (o.wal_limit_frames + 1100) * page);
+  auto count = ReadValue<int64_t>([&](ReadTx& tx) { return tx.CountMessages(s.account, s.conversation); });
+  EXPECT_EQ(*count, kBursts * kPerBurst);
+  Reopen(o);
+  count = ReadValue<int64_t>([&](ReadTx& tx) { return tx.CountMessages(s.account, s.conversation); });
+  EXPECT_EQ(*count, kBursts * kPerBurst);
+}
+
+TEST_F(StoreTest, RejectsCheckpointLimitsOutOfOrder) {
+  StoreOptions o = Options();
+  o.checkpoint_frames = 100;
+  o.wal_limit_frames = 50;
+  auto opened = OpenSqliteStore(o);
+  EXPECT_EQ(opened.status().code(), StatusCode::kInvalidArgument);
+  o.checkpoint_frames = 0;
+  EXPECT_EQ(OpenSqliteStore(o).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(StoreTest, ReadTxSeesOneSnapshot) {
