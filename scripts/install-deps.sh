@@ -10,7 +10,8 @@ PACKAGES=(
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libssl-dev libjemalloc-dev
 )
-TEST_PACKAGES=(libgtest-dev libgmock-dev googletest libbenchmark-dev)
+# clang-14 + its runtime (libFuzzer, sanitizers) and llvm-14 (llvm-symbolizer) for scripts/fuzz.sh.
+TEST_PACKAGES=(libgtest-dev libgmock-dev googletest libbenchmark-dev clang-14 libclang-rt-14-dev llvm-14)
 
 want=("${PACKAGES[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PACKAGES[@]}"); fi
