@@ -36,6 +36,17 @@ std::optional<PiiKind> ClassifyDigits(const std::string& d, bool plus, bool sepa
   return std::nullopt;
 }
 
+// True if the word ending at `end` (ASCII letters, digits, '_') has a letter or '_': an identifier
+// such as "LX2024" or "RMA", not a number.
+bool IdentifierEndsAt(std::string_view t, size_t end) {
+  size_t b = end;
+  while (b > 0 && (IsAsciiAlnum(t[b - 1]) || t[b - 1] == '_')) --b;
+  for (size_t k = b; k < end; ++k) {
+    if (IsAsciiAlpha(t[k]) || t[k] == '_') return true;
+  }
+  return false;
+}
+
 void FindNumbers(std::string_view t, const PiiMasker::Options& o, std::vector<PiiMatch>& out) {
   size_t i = 0;
   while (i < t.size()) {
@@ -45,9 +56,10 @@ void FindNumbers(std::string_view t, const PiiMasker::Options& o, std::vector<Pi
       continue;
     }
     size_t run_begin = i;
-    // Digits glued to an identifier ("LX2024…", "RMA-1381…") are part of that identifier.
-    bool glued_left = i > 0 && (IsAsciiAlnum(t[i - 1]) || t[i - 1] == '_' ||
-                                ((t[i - 1] == '-' || t[i - 1] == '/') && i > 1 && IsAsciiAlnum(t[i - 2])));
+    // Digits glued to an identifier ("LX2024…", "RMA-1381…") are part of that identifier; after
+    // another number ("13812345678/13912345678", "…5678+86…") they are a number of their own.
+    bool glued_left = i > 0 && (IdentifierEndsAt(t, i) ||
+                                ((t[i - 1] == '-' || t[i - 1] == '/') && i > 1 && IdentifierEndsAt(t, i - 1)));
     if (plus) ++i;
     std::vector<NumberGroup> groups;
     for (;;) {

@@ -124,6 +124,14 @@ TEST(PiiMasker, MasksAnEmailFollowedByDigits) {
   EXPECT_EQ(MaskOnce("not a@b.123 or c@d.e5"), "not a@b.123 or c@d.e5");  // no letters-only TLD
 }
 
+// Found by fuzz/pii_fuzzer: a number right after another one ("/" or "+" between them) counted
+// as glued to an identifier and was not masked.
+TEST(PiiMasker, MasksPhoneNumbersWrittenBackToBack) {
+  EXPECT_EQ(MaskOnce("联系电话：13812345678/13912345678"), "联系电话：[PHONE_1]/[PHONE_2]");
+  EXPECT_EQ(MaskOnce("+8613812345678+8613912345678"), "[PHONE_1][PHONE_2]");
+  EXPECT_EQ(MaskOnce("单号LX2024-13812345678"), "单号LX2024-13812345678");  // still an identifier
+}
+
 TEST(PiiMasker, OptionsDisableKinds) {
   PiiMasker::Options options;
   options.addresses = false;
