@@ -7,6 +7,7 @@
 #include <set>
 
 #include "flows/flow_text.h"
+#include "flows/internal/pattern.h"
 #include "flows/tool_registry.h"
 
 namespace lingxi::flows {
@@ -127,12 +128,9 @@ Result<SlotDef> ParseSlot(const Ctx& ctx, const json::value& v) {
   }
   if (!pattern.empty()) {
     if (s.type == SlotType::kBoolean) return ctx.Bad(where, "boolean slots take no pattern");
-    try {
-      auto flags = std::regex::ECMAScript | (icase ? std::regex::icase : std::regex::ECMAScript);
-      s.pattern = std::make_shared<const std::regex>(pattern, flags);
-    } catch (const std::regex_error& e) {
-      return ctx.Bad(where, std::string("invalid pattern: ") + e.what());
-    }
+    auto compiled = internal::CompilePattern(pattern, icase);
+    if (!compiled.ok()) return ctx.Bad(where, compiled.status().message());
+    s.pattern = std::move(*compiled);
   }
   LINGXI_ASSIGN_OR_RETURN(std::string transform, Str(ctx, *o, "transform", where, false));
   if (!transform.empty() && transform != "upper") return ctx.Bad(where, "transform must be \"upper\"");

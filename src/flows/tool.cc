@@ -5,6 +5,7 @@
 #include <boost/url/url_view.hpp>
 
 #include "core/utf8.h"
+#include "flows/internal/pattern.h"
 #include "flows/internal/tool_checks.h"
 
 namespace lingxi::flows {
@@ -74,11 +75,9 @@ Result<ToolParameter> ParseParameter(std::string_view tool, const std::string& n
       }
     } else if (k == "pattern") {
       if (p.type != ParamType::kString || !v.is_string()) return Bad(tool, field, "pattern must be a string on a string parameter");
-      try {
-        p.pattern = std::make_shared<const std::regex>(std::string(v.get_string()), std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
-        return Bad(tool, field, std::string("invalid pattern: ") + e.what());
-      }
+      auto compiled = internal::CompilePattern(v.get_string(), false);
+      if (!compiled.ok()) return Bad(tool, field, compiled.status().message());
+      p.pattern = std::move(*compiled);
     } else if (k == "maxLength") {
       if (p.type != ParamType::kString || !v.is_int64() || v.get_int64() < 1 || v.get_int64() > 4096)
         return Bad(tool, field, "maxLength must be 1-4096 on a string parameter");

@@ -38,6 +38,25 @@ TEST(Playbook, RejectsBrokenDefinitions) {
   ExpectInvalid(R"({"id": "bad id", "title": "t", "steps": [{"type": "end"}]})", "id");
 }
 
+// Found by fuzz/playbook_fuzzer: libstdc++'s regex parser overflows a signed integer on a count
+// such as {99999999999} (undefined behaviour; the sanitizer build reports it) before refusing it.
+TEST(Playbook, RefusesHugeRepetitionCountsBeforeStdRegexSeesThem) {
+  auto with_pattern = [](std::string pattern) {
+    json::value doc = json::parse(R"({"id": "p", "title": "t", "slots": [{"name": "x", "prompt": "x?"}],
+                                     "steps": [{"type": "ask", "slot": "x"}]})");
+    doc.at("slots").at(0).as_object()["pattern"] = pattern;
+    return ParsePlaybook(doc, nullptr);
+  };
+  for (const char* bad : {"a{99999999999}", "(ab){3,13333333333333333333}", "x{100000}"}) {
+    auto r = with_pattern(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("repetition count over 99999"), std::string::npos) << r.status().message();
+  }
+  for (const char* good : {"[A-Z]{2}[0-9]{8,12}", "\\{1234567}", "[{]1234567}", "a{1000}"}) {
+    EXPECT_TRUE(with_pattern(good).ok()) << good << ": " << with_pattern(good).status().ToString();
+  }
+}
+
 TEST(Playbook, LoopGuardHandsOffInsteadOfSpinning) {
   auto pb = ParseText(R"({"id": "loop", "title": "t", "slots": [{"name": "x", "prompt": "x?"}],
     "steps": [{"id": "a", "type": "say", "text": "again", "next": "b"},

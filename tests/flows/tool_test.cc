@@ -93,6 +93,8 @@ TEST_F(ToolTest, RejectsBadDefinitionsNamingToolAndField) {
              StatusCode::kInvalidArgument, "parameters.x");
   expect_bad(OrderWith("parameters", json::parse(R"({"type":"object","properties":{"x":{"type":"string","pattern":"("}}})")),
              StatusCode::kInvalidArgument, "invalid pattern");
+  expect_bad(OrderWith("parameters", json::parse(R"({"type":"object","properties":{"x":{"type":"string","pattern":"a{99999999999}"}}})")),
+             StatusCode::kInvalidArgument, "repetition count over 99999");
   expect_bad(OrderWith("parameters", json::parse(R"({"type":"object","properties":{"x":{"type":"integer","enum":["a"]}}})")),
              StatusCode::kInvalidArgument, "enum value");
   expect_bad(OrderWith("parameters", json::parse(R"({"type":"object","properties":{},"required":["x"]})")),
