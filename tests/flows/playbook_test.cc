@@ -47,10 +47,10 @@ TEST(Playbook, RefusesHugeRepetitionCountsBeforeStdRegexSeesThem) {
     doc.at("slots").at(0).as_object()["pattern"] = pattern;
     return ParsePlaybook(doc, nullptr);
   };
-  for (const char* bad : {"a{99999999999}", "(ab){3,13333333333333333333}", "x{100000}"}) {
+  for (const char* bad : {"a{99999999999}", "(ab){3,13333333333333333333}", "x{100000}", "(a)\\99999999999"}) {
     auto r = with_pattern(bad);
     ASSERT_FALSE(r.ok()) << bad;
-    EXPECT_NE(r.status().message().find("repetition count over 99999"), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find("over 99999"), std::string::npos) << r.status().message();
   }
   for (const char* good : {"[A-Z]{2}[0-9]{8,12}", "\\{1234567}", "[{]1234567}", "a{1000}"}) {
     EXPECT_TRUE(with_pattern(good).ok()) << good << ": " << with_pattern(good).status().ToString();

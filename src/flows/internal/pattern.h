@@ -10,9 +10,9 @@
 
 namespace lingxi::flows::internal {
 
-// Compiles `pattern`. InvalidArgument (message without prefix) for a malformed pattern or a
-// repetition count over 99999 ("a{99999999999}"): libstdc++'s parser overflows a signed integer
-// on such counts (undefined behaviour) before its state limit refuses them.
+// Compiles `pattern`. InvalidArgument (message without prefix) for a malformed pattern, or a
+// repetition count or back-reference over 99999 ("a{99999999999}", "\\99999999999"): libstdc++'s
+// parser overflows a signed integer on such numbers (undefined behaviour) before refusing them.
 Result<std::shared_ptr<const std::regex>> CompilePattern(std::string_view pattern, bool ignore_case);
 
 }  // namespace lingxi::flows::internal
