@@ -47,6 +47,14 @@ bool IdentifierEndsAt(std::string_view t, size_t end) {
   return false;
 }
 
+// True if an e-mail address in `found` ends at `pos`: its top-level domain is no identifier that
+// digits after it could be glued to ("li@example.com13812345678").
+bool EmailEndsAt(const std::vector<PiiMatch>& found, size_t pos) {
+  return std::any_of(found.begin(), found.end(),
+                     [pos](const PiiMatch& m) { return m.kind == PiiKind::kEmail && m.end == pos; });
+}
+
+// `out` holds the e-mail addresses found so far.
 void FindNumbers(std::string_view t, const PiiMasker::Options& o, std::vector<PiiMatch>& out) {
   size_t i = 0;
   while (i < t.size()) {
@@ -58,8 +66,9 @@ void FindNumbers(std::string_view t, const PiiMasker::Options& o, std::vector<Pi
     size_t run_begin = i;
     // Digits glued to an identifier ("LX2024…", "RMA-1381…") are part of that identifier; after
     // another number ("13812345678/13912345678", "…5678+86…") they are a number of their own.
-    bool glued_left = i > 0 && (IdentifierEndsAt(t, i) ||
-                                ((t[i - 1] == '-' || t[i - 1] == '/') && i > 1 && IdentifierEndsAt(t, i - 1)));
+    bool glued_left = i > 0 && ((IdentifierEndsAt(t, i) && !EmailEndsAt(out, i)) ||
+                                ((t[i - 1] == '-' || t[i - 1] == '/') && i > 1 && IdentifierEndsAt(t, i - 1) &&
+                                 !EmailEndsAt(out, i - 1)));
     if (plus) ++i;
     std::vector<NumberGroup> groups;
     for (;;) {
@@ -142,18 +151,17 @@ void FindEmails(std::string_view t, std::vector<PiiMatch>& out) {
     while (l < at && t[l] == '.') ++l;
     size_t r = at + 1;
     while (r < t.size() && IsDomainChar(t[r])) ++r;
-    // Digits glued to the top-level domain belong to what follows ("li@example.com88号楼").
-    const size_t scanned = r;
-    while (r > at + 1 && IsDigit(t[r - 1])) --r;
-    if (r == at + 1 || !IsAsciiAlpha(t[r - 1])) r = scanned;
-    while (r > at + 1 && (t[r - 1] == '.' || t[r - 1] == '-')) --r;
-    if (l == at || r == at + 1) continue;
-    std::string_view domain = t.substr(at + 1, r - at - 1);
-    size_t dot = domain.rfind('.');
-    if (dot == std::string_view::npos || dot == 0) continue;
-    std::string_view tld = domain.substr(dot + 1);
-    if (tld.size() < 2 || !std::all_of(tld.begin(), tld.end(), IsAsciiAlpha)) continue;
-    out.push_back({PiiKind::kEmail, l, r});
+    // The domain ends after its last ".letters" label (two letters or more); digits, dots and
+    // dashes after it belong to what follows ("li@example.com88号楼", "li@example.com.88号").
+    size_t end = 0;
+    for (size_t k = at + 2; k < r; ++k) {
+      if (t[k] != '.' || t[k - 1] == '.') continue;
+      size_t e = k + 1;
+      while (e < r && IsAsciiAlpha(t[e])) ++e;
+      if (e - k - 1 >= 2) end = e;
+    }
+    if (l == at || end == 0) continue;
+    out.push_back({PiiKind::kEmail, l, end});
   }
 }
 

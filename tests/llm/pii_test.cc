@@ -122,6 +122,9 @@ TEST(PiiMasker, MasksAnEmailFollowedByDigits) {
   EXPECT_EQ(MaskOnce("邮箱li@example.com88号3栋"), "邮箱[EMAIL_1][ADDRESS_1]");
   EXPECT_EQ(MaskOnce("mail a@b.cn2024 ok"), "mail [EMAIL_1]2024 ok");
   EXPECT_EQ(MaskOnce("not a@b.123 or c@d.e5"), "not a@b.123 or c@d.e5");  // no letters-only TLD
+  EXPECT_EQ(MaskOnce("邮箱li@example.com.88号3栋"), "邮箱[EMAIL_1].[ADDRESS_1]");
+  EXPECT_EQ(MaskOnce("li@example.com13812345678"), "[EMAIL_1][PHONE_1]");
+  EXPECT_EQ(MaskOnce("li@example.com-13812345678"), "[EMAIL_1]-[PHONE_1]");
 }
 
 // Found by fuzz/pii_fuzzer: a number right after another one ("/" or "+" between them) counted
