@@ -36,22 +36,22 @@ std::optional<PiiKind> ClassifyDigits(const std::string& d, bool plus, bool sepa
   return std::nullopt;
 }
 
+// True if an e-mail address in `found` ends at `pos`.
+bool EmailEndsAt(const std::vector<PiiMatch>& found, size_t pos) {
+  return std::any_of(found.begin(), found.end(),
+                     [pos](const PiiMatch& m) { return m.kind == PiiKind::kEmail && m.end == pos; });
+}
+
 // True if the word ending at `end` (ASCII letters, digits, '_') has a letter or '_': an identifier
-// such as "LX2024" or "RMA", not a number.
-bool IdentifierEndsAt(std::string_view t, size_t end) {
+// such as "LX2024" or "RMA", not a number. The word starts no earlier than the end of an e-mail
+// address in `found` (in "li@example.com13812345678" the domain is no identifier).
+bool IdentifierEndsAt(std::string_view t, size_t end, const std::vector<PiiMatch>& found) {
   size_t b = end;
-  while (b > 0 && (IsAsciiAlnum(t[b - 1]) || t[b - 1] == '_')) --b;
+  while (b > 0 && (IsAsciiAlnum(t[b - 1]) || t[b - 1] == '_') && !EmailEndsAt(found, b)) --b;
   for (size_t k = b; k < end; ++k) {
     if (IsAsciiAlpha(t[k]) || t[k] == '_') return true;
   }
   return false;
-}
-
-// True if an e-mail address in `found` ends at `pos`: its top-level domain is no identifier that
-// digits after it could be glued to ("li@example.com13812345678").
-bool EmailEndsAt(const std::vector<PiiMatch>& found, size_t pos) {
-  return std::any_of(found.begin(), found.end(),
-                     [pos](const PiiMatch& m) { return m.kind == PiiKind::kEmail && m.end == pos; });
 }
 
 // `out` holds the e-mail addresses found so far.
@@ -66,9 +66,8 @@ void FindNumbers(std::string_view t, const PiiMasker::Options& o, std::vector<Pi
     size_t run_begin = i;
     // Digits glued to an identifier ("LX2024…", "RMA-1381…") are part of that identifier; after
     // another number ("13812345678/13912345678", "…5678+86…") they are a number of their own.
-    bool glued_left = i > 0 && ((IdentifierEndsAt(t, i) && !EmailEndsAt(out, i)) ||
-                                ((t[i - 1] == '-' || t[i - 1] == '/') && i > 1 && IdentifierEndsAt(t, i - 1) &&
-                                 !EmailEndsAt(out, i - 1)));
+    bool glued_left = i > 0 && (IdentifierEndsAt(t, i, out) ||
+                                ((t[i - 1] == '-' || t[i - 1] == '/') && i > 1 && IdentifierEndsAt(t, i - 1, out)));
     if (plus) ++i;
     std::vector<NumberGroup> groups;
     for (;;) {

@@ -125,6 +125,7 @@ TEST(PiiMasker, MasksAnEmailFollowedByDigits) {
   EXPECT_EQ(MaskOnce("邮箱li@example.com.88号3栋"), "邮箱[EMAIL_1].[ADDRESS_1]");
   EXPECT_EQ(MaskOnce("li@example.com13812345678"), "[EMAIL_1][PHONE_1]");
   EXPECT_EQ(MaskOnce("li@example.com-13812345678"), "[EMAIL_1]-[PHONE_1]");
+  EXPECT_EQ(MaskOnce("li@example.cn8+8613812345678"), "[EMAIL_1]8[PHONE_1]");
 }
 
 // Found by fuzz/pii_fuzzer: a number right after another one ("/" or "+" between them) counted
