@@ -87,7 +87,11 @@ void FindNumbers(std::string_view t, const PiiMasker::Options& o, std::vector<Pi
       groups.back().end = i;
     }
     size_t run_end = i;
-    bool glued_right = run_end < t.size() && (IsAsciiAlnum(t[run_end]) || t[run_end] == '_');
+    // Letters that start an e-mail address ("… 233li@example.com") are no identifier either.
+    bool glued_right = run_end < t.size() && (IsAsciiAlnum(t[run_end]) || t[run_end] == '_') &&
+                       !std::any_of(out.begin(), out.end(), [run_end](const PiiMatch& m) {
+                         return m.kind == PiiKind::kEmail && m.begin <= run_end && run_end < m.end;
+                       });
     while (i < t.size() && (IsAsciiAlnum(t[i]) || t[i] == '_')) ++i;  // skip the rest of a word like "12ab"
     if (glued_left || glued_right) continue;  // part of an identifier such as an order number
     // Longest classifiable span of consecutive groups, left to right.

@@ -126,6 +126,7 @@ TEST(PiiMasker, MasksAnEmailFollowedByDigits) {
   EXPECT_EQ(MaskOnce("li@example.com13812345678"), "[EMAIL_1][PHONE_1]");
   EXPECT_EQ(MaskOnce("li@example.com-13812345678"), "[EMAIL_1]-[PHONE_1]");
   EXPECT_EQ(MaskOnce("li@example.cn8+8613812345678"), "[EMAIL_1]8[PHONE_1]");
+  EXPECT_EQ(MaskOnce("电话+86 138 1234 5678 2024li@example.com"), "电话[PHONE_1] [EMAIL_1]");
 }
 
 // Found by fuzz/pii_fuzzer: a number right after another one ("/" or "+" between them) counted
