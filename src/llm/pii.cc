@@ -256,6 +256,8 @@ void FindChineseAddresses(std::string_view t, std::vector<PiiMatch>& out) {
            !IsStopHan(s[begin - 1].c)) {
       --begin;
     }
+    // A number longer than the window stays whole: cut, its head could look like a phone number.
+    while (begin < i && begin > floor && IsNumeralChar(s[begin - 1].c) && IsNumeralChar(s[begin].c)) ++begin;
     // Rightwards over further parts: "阳光小区3栋2单元501室".
     size_t end = anchor_end;
     for (;;) {
