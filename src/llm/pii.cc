@@ -1,7 +1,9 @@
 #include "llm/pii.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <regex>
+#include <utility>
 
 namespace lingxi::llm {
 namespace {
@@ -311,6 +313,44 @@ std::string NormalizedKey(PiiKind kind, std::string_view v) {
   return key;
 }
 
+// Non-overlapping matches in text order, from one look at `text`.
+std::vector<PiiMatch> FindOnce(std::string_view text, const PiiMasker::Options& options) {
+  std::vector<PiiMatch> all;
+  FindPlaceholderLookalikes(text, all);  // always: masking must round-trip
+  if (options.emails) FindEmails(text, all);
+  FindNumbers(text, options, all);
+  if (options.addresses) {
+    FindChineseAddresses(text, all);
+    FindEnglishAddresses(text, all);
+  }
+  // Earlier first; at the same start the longer match wins (an e-mail over the phone inside it).
+  std::sort(all.begin(), all.end(), [](const PiiMatch& a, const PiiMatch& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
+  });
+  std::vector<PiiMatch> kept;
+  for (PiiMatch m : all) {
+    if (!kept.empty() && m.begin < kept.back().end) {
+      // Addresses and e-mails are found by scanning left from an anchor ("路88号", "@"): one that
+      // runs into the match before it ("电话+8613812345678北京市…路88号", "a@b.com+c@d.com")
+      // keeps the rest, so that it is masked too.
+      const bool scanned_left = m.kind == PiiKind::kAddress || m.kind == PiiKind::kEmail;
+      if (!scanned_left || m.end <= kept.back().end) continue;
+      m.begin = kept.back().end;
+    }
+    kept.push_back(m);
+  }
+  return kept;
+}
+
+// Orders `matches` and drops any that overlaps an earlier one.
+void SortDisjoint(std::vector<PiiMatch>& matches) {
+  std::sort(matches.begin(), matches.end(), [](const PiiMatch& a, const PiiMatch& b) { return a.begin < b.begin; });
+  std::vector<PiiMatch> kept;
+  for (const PiiMatch& m : matches)
+    if (kept.empty() || m.begin >= kept.back().end) kept.push_back(m);
+  matches = std::move(kept);
+}
+
 }  // namespace
 
 std::string_view PiiKindName(PiiKind kind) {
@@ -376,29 +416,34 @@ bool PiiMasker::ChineseIdValid(std::string_view id) {
 }
 
 std::vector<PiiMatch> PiiMasker::Find(std::string_view text) const {
-  std::vector<PiiMatch> all;
-  FindPlaceholderLookalikes(text, all);  // always: masking must round-trip
-  if (options_.emails) FindEmails(text, all);
-  FindNumbers(text, options_, all);
-  if (options_.addresses) {
-    FindChineseAddresses(text, all);
-    FindEnglishAddresses(text, all);
-  }
-  // Earlier first; at the same start the longer match wins (an e-mail over the phone inside it).
-  std::sort(all.begin(), all.end(), [](const PiiMatch& a, const PiiMatch& b) {
-    return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
-  });
-  std::vector<PiiMatch> kept;
-  for (PiiMatch m : all) {
-    if (!kept.empty() && m.begin < kept.back().end) {
-      // Addresses and e-mails are found by scanning left from an anchor ("路88号", "@"): one that
-      // runs into the match before it ("电话+8613812345678北京市…路88号", "a@b.com+c@d.com")
-      // keeps the rest, so that it is masked too.
-      const bool scanned_left = m.kind == PiiKind::kAddress || m.kind == PiiKind::kEmail;
-      if (!scanned_left || m.end <= kept.back().end) continue;
-      m.begin = kept.back().end;
+  std::vector<PiiMatch> kept = FindOnce(text, options_);
+  // Masking changes what surrounds the text between matches: in "li@example.com1B Baker St" the
+  // street is glued to the domain until the address becomes "[EMAIL_1]". Look again at the text
+  // with every match replaced by a placeholder, until nothing new turns up, so that masked text
+  // holds nothing Find would report.
+  for (int round = 0; round < 4; ++round) {
+    std::string view;
+    std::vector<std::pair<size_t, size_t>> gaps;  // (offset in view, offset in text) of each gap
+    size_t pos = 0;
+    for (const PiiMatch& m : kept) {
+      gaps.emplace_back(view.size(), pos);
+      view.append(text.substr(pos, m.begin - pos));
+      view += "[X_1]";
+      pos = m.end;
     }
-    kept.push_back(m);
+    gaps.emplace_back(view.size(), pos);
+    view.append(text.substr(pos));
+    size_t added = 0;
+    for (const PiiMatch& m : FindOnce(view, options_)) {
+      if (m.kind == PiiKind::kLiteral) continue;  // the placeholders, or lookalikes found before
+      auto gap = std::upper_bound(gaps.begin(), gaps.end(), std::make_pair(m.begin, SIZE_MAX)) - 1;
+      const size_t gap_end = gap + 1 == gaps.end() ? view.size() : (gap + 1)->first - 5;
+      if (m.end > gap_end) continue;  // reaches into a placeholder
+      kept.push_back({m.kind, m.begin - gap->first + gap->second, m.end - gap->first + gap->second});
+      ++added;
+    }
+    if (added == 0) break;
+    SortDisjoint(kept);
   }
   return kept;
 }
