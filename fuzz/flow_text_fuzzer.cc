@@ -14,6 +14,7 @@
 #include <regex>
 #include <string>
 
+#include "core/json.h"
 #include "core/utf8.h"
 #include "flows/flow_text.h"
 #include "flows/json_path.h"
@@ -90,7 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // A slot "s" holding `value` (as a string, or as JSON when it parses) and a tool result "r".
   boost::system::error_code ec;
-  json::value parsed = json::parse(value, ec);
+  json::value parsed = lingxi::ParseJson(value, ec);  // as every outside input is parsed
   json::value slot_value = ec ? json::value(json::string(value)) : parsed;
   if (slot_value.is_string() && !lingxi::IsValidUtf8(slot_value.get_string())) slot_value = nullptr;  // as stored
   json::object slots{{"s", slot_value}};

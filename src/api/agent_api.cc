@@ -10,6 +10,7 @@
 
 #include <algorithm>
 
+#include "core/json.h"
 #include "api/api.h"
 #include "api/http_status.h"
 #include "api/json_views.h"
@@ -341,7 +342,7 @@ asio::awaitable<server::WsUpgradeResult> AgentSocket(ApiContext* ctx, HttpReques
     boost::system::error_code ec;
     json::parse_options opt;
     opt.max_depth = 8;
-    auto v = json::parse(text, ec, {}, opt);
+    auto v = ParseJson(text, ec, opt);
     if (ec || !v.is_object()) return;
     const auto& o = v.as_object();
     const json::value* type = o.if_contains("type");

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/json.h"
 #include "api/http_status.h"
 #include "core/utf8.h"
 
@@ -14,7 +15,7 @@ std::variant<json::object, server::HttpResponse> ParseJsonObject(const server::H
   boost::system::error_code ec;
   json::parse_options opt;
   opt.max_depth = 16;
-  json::value v = json::parse(req.body, ec, {}, opt);
+  json::value v = ParseJson(req.body, ec, opt);
   if (ec) return ErrorResponse(400, "invalid_json", "malformed JSON: " + ec.message());
   if (!v.is_object()) return ErrorResponse(422, "invalid_argument", "request body must be a JSON object");
   return std::move(v.as_object());

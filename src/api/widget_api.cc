@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 
+#include "core/json.h"
 #include "api/api.h"
 #include "api/http_status.h"
 #include "api/json_views.h"
@@ -172,7 +173,7 @@ void OnCustomerFrame(ApiContext* ctx, WidgetClaims c, const std::shared_ptr<serv
   boost::system::error_code ec;
   json::parse_options opt;
   opt.max_depth = 8;
-  json::value v = json::parse(text, ec, {}, opt);
+  json::value v = ParseJson(text, ec, opt);
   if (ec || !v.is_object()) return SendError(conn, "invalid_json", "frames must be JSON objects", nullptr);
   const auto& o = v.as_object();
   json::value client_id = nullptr;

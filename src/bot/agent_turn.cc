@@ -3,6 +3,7 @@
 // AgentReply, falling back to the embedded decision on any failure or at the deadline.
 #include <boost/json.hpp>
 
+#include "core/json.h"
 #include "bot/assistant.h"
 #include "bot/replies.h"
 #include "core/clock.h"
@@ -20,7 +21,7 @@ constexpr const char* kHandoffTool = "handoff_to_human";
 
 json::object ParseObject(const std::string& text) {
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
+  json::value v = ParseJson(text, ec);
   if (ec || !v.is_object()) return {};
   return std::move(v.as_object());
 }

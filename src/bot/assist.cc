@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/json.h"
 #include "core/utf8.h"
 #include "llm/pii.h"
 #include "nlu/signals.h"
@@ -62,7 +63,7 @@ std::string RoleName(const std::string& role) {
 // {"summary": "...", "replies": ["...", ...]} from the model, personal data restored.
 Result<AssistResult> ParseModelOutput(const std::string& content, const llm::PiiVault& vault) {
   boost::system::error_code ec;
-  json::value v = json::parse(content, ec);
+  json::value v = ParseJson(content, ec);
   if (ec || !v.is_object()) return InvalidArgument("the model did not return a JSON object");
   const json::object& o = v.get_object();
   AssistResult r;

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "core/json.h"
 #include "core/utf8.h"
 #include "llm/pii.h"
 
@@ -74,7 +75,7 @@ void Translator::Translate(domain::Id account_id, domain::Id conversation_id, st
   auto on_done = [this, out, missing, keep, vault, target, cb](Result<llm::ChatResult> r) {
     if (!r.ok()) return (*cb)(Unavailable("translation failed: " + r.status().message()));
     boost::system::error_code ec;
-    json::value v = json::parse(r->content, ec);
+    json::value v = ParseJson(r->content, ec);
     const json::value* list = !ec && v.is_object() ? v.get_object().if_contains("translations") : nullptr;
     if (!list || !list->is_array() || list->get_array().size() != missing.size())
       return (*cb)(Unavailable("the model did not return one translation per message"));

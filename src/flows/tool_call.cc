@@ -4,6 +4,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
+#include "core/json.h"
 #include "core/utf8.h"
 #include "flows/internal/tool_checks.h"
 #include "flows/tool.h"
@@ -199,7 +200,7 @@ ToolResult ResultFromResponse(const ToolDefinition& t, int http_status, std::str
   r.http_status = http_status;
   r.elapsed_ms = elapsed_ms;
   boost::system::error_code ec;
-  json::value doc = json::parse(body, ec);
+  json::value doc = ParseJson(body, ec);
   if (!ec) {
     for (const auto& [key, path] : t.response_fields) {
       const json::value* v = LookupJsonPath(doc, path);

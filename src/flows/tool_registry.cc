@@ -1,4 +1,5 @@
 #include "flows/tool_registry.h"
+#include "core/json.h"
 
 #include <boost/json.hpp>
 
@@ -19,7 +20,7 @@ Result<json::value> ReadJsonFile(const std::string& path, size_t max_bytes) {
     if (text.size() > max_bytes) return InvalidArgument(path + " is larger than " + std::to_string(max_bytes) + " bytes");
   }
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
+  json::value v = ParseJson(text, ec);
   if (ec) return InvalidArgument(path + ": invalid JSON: " + ec.message());
   return v;
 }

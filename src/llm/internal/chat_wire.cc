@@ -1,4 +1,5 @@
 #include "llm/internal/chat_wire.h"
+#include "core/json.h"
 
 #include <boost/json.hpp>
 
@@ -129,7 +130,7 @@ Result<std::string> BuildChatBody(const ChatRequest& request, const std::string&
 ChunkEffect ApplyChunk(std::string_view data, StreamAccumulator& acc) {
   ChunkEffect effect;
   boost::system::error_code ec;
-  json::value v = json::parse(data, ec);
+  json::value v = ParseJson(data, ec);
   if (ec || !v.is_object()) {
     effect.error = Internal("malformed stream chunk from the LLM API");
     return effect;
@@ -183,7 +184,7 @@ ChunkEffect ApplyChunk(std::string_view data, StreamAccumulator& acc) {
 
 Result<ChatResult> ParseCompletion(std::string_view body) {
   boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
+  json::value v = ParseJson(body, ec);
   if (ec || !v.is_object()) return Internal("malformed completion JSON from the LLM API");
   const auto& o = v.get_object();
   if (const auto* err = o.if_contains("error"); err != nullptr && !err->is_null()) return ApiError(0, body);
@@ -222,7 +223,7 @@ Result<ChatResult> ParseCompletion(std::string_view body) {
 Status ApiError(int http_status, std::string_view body) {
   std::string detail;
   boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
+  json::value v = ParseJson(body, ec);
   const json::object* err = nullptr;
   if (!ec && v.is_object()) {
     if (const auto* e = v.get_object().if_contains("error"); e != nullptr && e->is_object()) err = &e->get_object();
