@@ -28,6 +28,6 @@ if [[ "${LINGXI_SKIP_SANITIZE:-0}" != "1" ]]; then
 fi
 if [[ "${LINGXI_SKIP_FUZZ:-0}" != "1" ]]; then
   echo "[test] fuzz (libFuzzer, ASan + UBSan)"
-  scripts/fuzz.sh --seconds "${LINGXI_FUZZ_SECONDS:-20}"
+  scripts/fuzz.sh --seconds "${LINGXI_FUZZ_SECONDS:-20}" --seed "${LINGXI_FUZZ_SEED:-1}"
 fi
 echo "[test] all green in $(( $(date +%s) - start )) s"

@@ -8,12 +8,15 @@ cd "$(dirname "$0")/.."
 
 usage() {
   cat <<'EOF'
-Usage: scripts/fuzz.sh [--seconds N] [--jobs N] [--no-build] [TARGET...]
+Usage: scripts/fuzz.sh [--seconds N] [--seed N] [--jobs N] [--no-build] [TARGET...]
 
 Builds fuzz/*_fuzzer.cc with clang-14 (-DLINGXI_FUZZ=ON, build dir build/fuzz) and runs every
 target (or the TARGETs named, e.g. pii sse_parser) for N seconds each.
 
   --seconds N   time per target (default 20)
+  --seed N      libFuzzer's random seed (default 0: a new one each run). test.sh passes a fixed
+                seed so that CI explores the same inputs every time and a failure can be replayed;
+                run without it to explore further.
   --jobs N      targets run at the same time (default: 2, or 1 on a single core)
   --no-build    run what build/fuzz already holds
   -h, --help    this text
@@ -24,12 +27,14 @@ EOF
 }
 
 seconds=20
+seed=0
 jobs=$(( $(nproc) > 1 ? 2 : 1 ))
 build=1
 targets=()
 while (($#)); do
   case "$1" in
     --seconds) seconds="${2:?--seconds needs a number}"; shift 2 ;;
+    --seed) seed="${2:?--seed needs a number}"; shift 2 ;;
     --jobs) jobs="${2:?--jobs needs a number}"; shift 2 ;;
     --no-build) build=0; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -37,7 +42,7 @@ while (($#)); do
     *) targets+=("$1"); shift ;;
   esac
 done
-[[ "$seconds" =~ ^[0-9]+$ && "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: --seconds and --jobs take numbers" >&2; exit 2; }
+[[ "$seconds" =~ ^[0-9]+$ && "$seed" =~ ^[0-9]+$ && "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: --seconds, --seed and --jobs take numbers" >&2; exit 2; }
 
 # Longest input per target: long enough for what the parser meets, short enough to stay fast.
 max_len_for() {
@@ -87,7 +92,7 @@ run_one() {
   local dict=()
   if [[ -f fuzz/dicts/$t.dict ]]; then dict=("-dict=fuzz/dicts/$t.dict"); fi
   case "$t" in tool|playbook|chat_wire) dict=("-dict=fuzz/dicts/json.dict") ;; esac
-  "$out/fuzz/${t}_fuzzer" -max_total_time="$seconds" -max_len="$(max_len_for "$t")" -timeout=10 \
+  "$out/fuzz/${t}_fuzzer" -max_total_time="$seconds" -max_len="$(max_len_for "$t")" -timeout=10 -seed="$seed" \
     -print_final_stats=1 -artifact_prefix="$dir/" "${dict[@]}" "$dir/corpus" >"$dir/log" 2>&1
 }
 

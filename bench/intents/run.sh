@@ -42,6 +42,7 @@ for ds in $DATASETS; do
   esac
 done
 OUT=${OUT:-$root/bench/results/intents/$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)  # absolute: NLP.js runs from bench/intents
 mkdir -p "$OUT"
 started=$(date -u +%Y-%m-%dT%H:%MZ)
 commit=$(git -C "$root" rev-parse --short HEAD)  # at the start: others may commit during a long run
