@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "core/json.h"
 #include "flows/flow_engine.h"
 #include "flows/playbook.h"
 #include "flows/tool.h"
@@ -99,7 +100,7 @@ void Converse(const FlowEngine& engine, const Playbook& pb, const std::string& l
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   boost::system::error_code ec;
-  json::value doc = json::parse(std::string_view(reinterpret_cast<const char*>(data), size), ec);
+  json::value doc = lingxi::ParseJson(std::string_view(reinterpret_cast<const char*>(data), size), ec);
   if (ec) return 0;
   auto pb = ParsePlaybook(doc, nullptr);
   if (!pb.ok()) {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/json.h"
 #include "core/utf8.h"
 #include "flows/host_allowlist.h"
 #include "flows/tool.h"
@@ -87,7 +88,7 @@ void CheckRequest(const ToolDefinition& tool, const PreparedRequest& r) {
 void CheckResult(const ToolDefinition& tool, int status, const std::string& body) {
   const ToolResult r = ResultFromResponse(tool, status, body, 5);
   boost::system::error_code ec;
-  (void)json::parse(body, ec);
+  (void)lingxi::ParseJson(body, ec);  // as tool_call.cc reads a response
   LINGXI_FUZZ_CHECK(r.ok == (status >= 200 && status <= 299 && !ec), "ok is wrong for HTTP " + std::to_string(status));
   for (const auto& kv : r.fields) {
     const bool declared = std::any_of(tool.response_fields.begin(), tool.response_fields.end(),
@@ -106,7 +107,7 @@ void CheckResult(const ToolDefinition& tool, int status, const std::string& body
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   boost::system::error_code ec;
-  json::value doc = json::parse(std::string_view(reinterpret_cast<const char*>(data), size), ec);
+  json::value doc = lingxi::ParseJson(std::string_view(reinterpret_cast<const char*>(data), size), ec);
   if (ec || !doc.is_object()) return 0;
   const json::object& o = doc.get_object();
   const json::value* def = o.if_contains("tool");

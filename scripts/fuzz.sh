@@ -15,8 +15,8 @@ target (or the TARGETs named, e.g. pii sse_parser) for N seconds each.
 
   --seconds N   time per target (default 20)
   --seed N      libFuzzer's random seed (default 0: a new one each run). test.sh passes a fixed
-                seed so that CI explores the same inputs every time and a failure can be replayed;
-                run without it to explore further.
+                seed to make CI runs vary less; they still differ (time limit, corpus order, two
+                targets at a time). A failure is replayed from its saved input, not from the seed.
   --jobs N      targets run at the same time (default: 2, or 1 on a single core)
   --no-build    run what build/fuzz already holds
   -h, --help    this text
