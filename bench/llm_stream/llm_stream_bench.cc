@@ -3,7 +3,7 @@
 // completed, errors, added first-token latency (client-observed first token minus the delay the
 // mock was scripted to wait), RSS growth per stream, and cancel-to-done latency.
 //   lingxi_llm_bench [--streams 1000] [--cancel 100] [--tps 50] [--tokens 150] [--ramp-ms 0] [--mock-threads 1]
-//                    [--duration-s 0] [--warm-s 8] [--pin]
+//                    [--duration-s 0] [--warm-s 8] [--pin] [--trace FILE]
 // Two modes. One wave (default): `streams` answers start together (or spread over --ramp-ms), the
 // first `cancel` are cancelled mid-answer, and the run ends when all are done: a cold start, every
 // stream opens a new connection. Steady state (--duration-s D > 0): `streams` answers stay in flight
@@ -11,6 +11,8 @@
 // long-running server reuses them); first-token figures cover the answers started after --warm-s.
 // --pin puts the mock on CPU 0 and the client on CPU 1, so the model's stand-in does not compete
 // with the client for a core (as a remote model server would not).
+// --trace FILE writes one CSV row per measured answer (when it was submitted and the parts of its
+// first-token latency), to see whether a tail is spread out (queueing) or bunched (a stall).
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -98,16 +100,18 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
       std::printf("lingxi_llm_bench [--streams 1000] [--cancel 100] [--tps 50] [--tokens 150] [--ramp-ms 0] "
-                  "[--mock-threads 1] [--duration-s 0] [--warm-s 8] [--pin]\n"
+                  "[--mock-threads 1] [--duration-s 0] [--warm-s 8] [--pin] [--trace FILE]\n"
                   "Streams answers through llm::ChatClient from a mock OpenAI server (a forked child) with first\n"
                   "tokens after 1-3 s; prints first-token overhead, memory per stream and cancellation latency.\n"
                   "--duration-s D: steady state, `streams` answers kept in flight for D s (finished ones replaced at\n"
                   "once, no cancellations); first-token figures for the answers started after --warm-s.\n"
-                  "--pin: the mock on CPU 0, the client on CPU 1.\n");
+                  "--pin: the mock on CPU 0, the client on CPU 1.\n"
+                  "--trace FILE: a CSV row per measured answer (submit time and the parts of its first-token latency).\n");
       return 0;
     }
   }
   bool pin = false;
+  std::string trace_path;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--pin") pin = true;
   }
@@ -126,6 +130,7 @@ int main(int argc, char** argv) {
     if (f == "--mock-threads") mock_threads = std::max(1, v);  // the mock server's threads
     if (f == "--duration-s") duration_s = std::max(0, v);
     if (f == "--warm-s") warm_s = std::max(0, v);
+    if (f == "--trace") trace_path = argv[i + 1];
   }
   cancel = duration_s > 0 ? 0 : std::min(cancel, streams);
   int port_pipe[2], control_pipe[2];
@@ -271,6 +276,15 @@ int main(int argc, char** argv) {
   int completed = 0, errors = 0, cancelled = 0, measured = 0;
   std::vector<double> added, cancel_ms, delivery, to_mock, mock_late, submit_call, added_client;
   std::vector<double> client_submit, wire_to_mock, lingxi_own;
+  FILE* trace = trace_path.empty() ? nullptr : std::fopen(trace_path.c_str(), "w");
+  if (!trace_path.empty() && trace == nullptr) std::perror(trace_path.c_str());
+  // Times in the trace are from t_start; its steady-clock (CLOCK_MONOTONIC) value lines them up with
+  // other recordings (for example /proc/stat sampled by a script).
+  if (trace != nullptr) {
+    std::fprintf(trace, "# t_start_monotonic_ms=%.3f\n",
+                 std::chrono::duration<double, std::milli>(t_start.time_since_epoch()).count());
+  }
+  if (trace != nullptr) std::fprintf(trace, "submitted_ms,first_token_ms,submit_to_sending_ms,sending_to_receipt_ms,mock_late_ms,delivery_ms,lingxi_own_ms\n");
   for (size_t i = 0; i < total; ++i) {
     const auto& s = stats[i];
     if (s.ok) ++completed;
@@ -299,9 +313,16 @@ int main(int argc, char** argv) {
         client_submit.push_back(submit_ms);
         wire_to_mock.push_back(s.to_mock_ms - submit_ms);
         lingxi_own.push_back(submit_ms + s.delivery_ms);
+        if (trace != nullptr) {
+          std::fprintf(trace, "%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n",
+                       std::chrono::duration<double, std::milli>(s.submitted - t_start).count(),
+                       std::chrono::duration<double, std::milli>(s.first_token - t_start).count(), submit_ms,
+                       s.to_mock_ms - submit_ms, s.mock_late_ms, s.delivery_ms, submit_ms + s.delivery_ms);
+        }
       }
     }
   }
+  if (trace != nullptr) std::fclose(trace);
   long rss_delta = rss_peak.load() - rss_before;
   std::printf(
       "{\"streams\": %d, \"pin\": %s, \"ramp_ms\": %d, \"duration_s\": %d, \"answers\": %zu, \"measured\": %d, \"completed\": %d, "

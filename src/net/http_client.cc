@@ -140,7 +140,9 @@ class HttpClient::Impl {
       curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                         static_cast<long>(options_.max_total_connections));
     }
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(options_.max_idle_connections));
+    if (options_.connection_cache_size > 0) {
+      curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(options_.connection_cache_size));
+    }
     thread_ = std::thread([this] { Loop(); });
   }
 

@@ -365,6 +365,39 @@ TEST(HttpClient, ManyConcurrentRequestsShareTheLoop) {
   EXPECT_EQ(client.ActiveRequests(), 0u);
 }
 
+// A busy client keeps its connections: with a fixed cache smaller than the number of transfers
+// in flight, curl closed every connection after its response and the next wave connected anew.
+TEST(HttpClient, ConcurrentTransfersReuseTheirConnectionsInTheNextWave) {
+  TestHttpServer server([](const ReceivedRequest& r) {
+    return Reply{.body = r.target, .delay_before = milliseconds(100)};
+  });
+  HttpClient client;
+  constexpr int kN = 200;  // well over the 64 the client used to keep
+  auto wave = [&] {
+    std::atomic<int> ok{0}, done{0};
+    std::promise<void> all;
+    for (int i = 0; i < kN; ++i) {
+      client.Fetch({.url = server.Url("/" + std::to_string(i))}, [&](Result<HttpResponse> r) {
+        if (r.ok() && r->status == 200) ok.fetch_add(1);
+        if (done.fetch_add(1) + 1 == kN) all.set_value();
+      });
+    }
+    auto f = all.get_future();
+    EXPECT_EQ(f.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+    return ok.load();
+  };
+  ASSERT_EQ(wave(), kN);
+  const size_t after_first = server.connections_accepted();
+  EXPECT_GE(after_first, static_cast<size_t>(kN) / 2);  // the wave did run concurrently
+  for (int w = 0; w < 2; ++w) {
+    const size_t before = server.connections_accepted();
+    ASSERT_EQ(wave(), kN);
+    // curl sizes its cache at 4x the transfers in progress, so as a wave drains the last quarter's
+    // connections are closed; the rest must be reused (the fixed cache of 64 reconnected 136 of 200).
+    EXPECT_LE(server.connections_accepted() - before, static_cast<size_t>(kN) / 3) << "connections were not reused";
+  }
+}
+
 TEST(HttpClient, DestructorCancelsRequestsInFlight) {
   TestHttpServer server([](const ReceivedRequest&) {
     Reply reply;
