@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ struct EvalFlags {
   CLI::App* intents = nullptr;
   std::vector<std::string> train, valid, test;
   std::string text_field = "text";
+  std::string errors_path;  // --errors: every wrong answer as a JSONL line
   int kfold = 0;
   double min_accuracy = 0, min_oos_recall = 0;
   nlu::IntentTrainOptions options;
@@ -61,6 +63,8 @@ Result<std::vector<nlu::IntentExample>> ReadJsonl(const std::vector<std::string>
 
 struct Scores {
   size_t n_in = 0, in_correct = 0, n_oos = 0, oos_caught = 0, predicted_oos = 0;
+  std::FILE* errors = nullptr;  // --errors
+  int fold = 0;                 // 1-based with --kfold, for the --errors lines
   std::vector<std::pair<std::string, std::string>> gold_pred;
   std::vector<bool> right;  // per scored example: in scope answered correctly / oos caught
   std::vector<double> latency_us;
@@ -87,6 +91,17 @@ void Score(const nlu::IntentClassifier& model, const std::vector<nlu::IntentExam
       s->right.push_back(correct);
     }
     s->gold_pred.emplace_back(e.label, p.label);
+    if (s->errors != nullptr && !s->right.back()) {
+      boost::json::object line{{"text", e.text},
+                               {"label", e.label},
+                               {"predicted", p.label},
+                               {"out_of_scope", p.out_of_scope},
+                               {"confidence", p.confidence}};
+      // The best in-scope guess even when the answer was out of scope: shows how close it came.
+      if (!p.top.empty()) line["top"] = p.top.front().label;
+      if (s->fold > 0) line["fold"] = s->fold;
+      std::fprintf(s->errors, "%s\n", boost::json::serialize(line).c_str());
+    }
   }
 }
 
@@ -148,6 +163,15 @@ int RunEvalIntents() {
     return 2;
   }
   Scores s;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> errors(nullptr, &std::fclose);
+  if (!f.errors_path.empty()) {
+    errors.reset(std::fopen(f.errors_path.c_str(), "w"));
+    if (!errors) {
+      std::fprintf(stderr, "lingxi eval: cannot write %s\n", f.errors_path.c_str());
+      return 2;
+    }
+    s.errors = errors.get();
+  }
   size_t n_train = 0;
   if (f.kfold >= 2) {
     // Stratified folds: the i-th example of each label goes to fold i % K.
@@ -164,6 +188,7 @@ int RunEvalIntents() {
         return 1;
       }
       n_train = tr.size();
+      s.fold = k + 1;
       Score(**model, te, oos, &s);
     }
   } else {
@@ -235,6 +260,8 @@ void RegisterEvalCommand(CLI::App& cli) {
   f.intents->add_option("--test", f.test, "Test JSONL, used only for scoring (repeatable)");
   f.intents->add_option("--kfold", f.kfold, "Instead of --test: stratified K-fold cross-validation on --train");
   f.intents->add_option("--text-field", f.text_field, "JSON field holding the text (default: text)");
+  f.intents->add_option("--errors", f.errors_path,
+                        "Write every wrong answer to this JSONL file (text, label, predicted, confidence, top, fold)");
   f.intents->add_option("--oos-label", f.options.oos_label, "Out-of-scope label (default: oos)");
   f.intents->add_option("--epochs", f.options.model.epochs, "Training epochs");
   f.intents->add_option("--learning-rate", f.options.model.learning_rate, "AdaGrad learning rate");

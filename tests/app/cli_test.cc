@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -101,3 +102,46 @@ TEST_F(Cli, ConfigErrorsNameTheKey) {
 }
 
 }  // namespace
+
+TEST_F(Cli, EvalIntentsWritesEveryWrongAnswerWithErrors) {
+  fs::create_directories(dir_);
+  {
+    std::FILE* train = std::fopen((dir_ / "train.jsonl").c_str(), "w");
+    ASSERT_NE(train, nullptr);
+    const char* refund[] = {"I want my money back", "refund my order", "how do I get a refund",
+                            "can I have a refund please", "return the money to my card", "refund status"};
+    const char* track[] = {"where is my parcel", "track my order", "when will my package arrive",
+                           "has my order shipped", "delivery status of my order", "my parcel is late"};
+    for (const char* t : refund) std::fprintf(train, "{\"text\": \"%s\", \"label\": \"refund\"}\n", t);
+    for (const char* t : track) std::fprintf(train, "{\"text\": \"%s\", \"label\": \"track\"}\n", t);
+    std::fclose(train);
+    std::FILE* test = std::fopen((dir_ / "test.jsonl").c_str(), "w");
+    ASSERT_NE(test, nullptr);
+    std::fprintf(test, "{\"text\": \"please refund my money\", \"label\": \"refund\"}\n");
+    // A label the model never saw cannot be answered right: it must be in the errors file.
+    std::fprintf(test, "{\"text\": \"track my parcel please\", \"label\": \"never_trained\"}\n");
+    std::fclose(test);
+  }
+  const fs::path errors = dir_ / "errors.jsonl";
+  Outcome r = Exec("eval intents --holdout 0 --train " + (dir_ / "train.jsonl").string() + " --test " +
+                   (dir_ / "test.jsonl").string() + " --errors " + errors.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::FILE* in = std::fopen(errors.c_str(), "r");
+  ASSERT_NE(in, nullptr);
+  std::string text;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), in)) > 0) text.append(buf.data(), n);
+  std::fclose(in);
+  EXPECT_NE(text.find("\"text\":\"track my parcel please\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"label\":\"never_trained\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"predicted\":"), std::string::npos) << text;
+  // The refund question is answered right by a model this clear, so it is not listed.
+  EXPECT_EQ(text.find("please refund my money"), std::string::npos) << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+
+  Outcome bad = Exec("eval intents --train " + (dir_ / "train.jsonl").string() + " --test " +
+                     (dir_ / "test.jsonl").string() + " --errors " + (dir_ / "no/such/dir/e.jsonl").string());
+  EXPECT_EQ(bad.code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("cannot write"), std::string::npos) << bad.out;
+}
