@@ -283,8 +283,9 @@ int main(int argc, char** argv) {
   if (trace != nullptr) {
     std::fprintf(trace, "# t_start_monotonic_ms=%.3f\n",
                  std::chrono::duration<double, std::milli>(t_start.time_since_epoch()).count());
+    std::fprintf(trace, "submitted_ms,first_token_ms,submit_to_sending_ms,sending_to_receipt_ms,mock_late_ms,"
+                        "delivery_ms,lingxi_own_ms\n");
   }
-  if (trace != nullptr) std::fprintf(trace, "submitted_ms,first_token_ms,submit_to_sending_ms,sending_to_receipt_ms,mock_late_ms,delivery_ms,lingxi_own_ms\n");
   for (size_t i = 0; i < total; ++i) {
     const auto& s = stats[i];
     if (s.ok) ++completed;

@@ -101,8 +101,6 @@ TEST_F(Cli, ConfigErrorsNameTheKey) {
   EXPECT_NE(missing.out.find("not found"), std::string::npos) << missing.out;
 }
 
-}  // namespace
-
 TEST_F(Cli, EvalIntentsWritesEveryWrongAnswerWithErrors) {
   fs::create_directories(dir_);
   {
@@ -145,3 +143,5 @@ TEST_F(Cli, EvalIntentsWritesEveryWrongAnswerWithErrors) {
   EXPECT_EQ(bad.code, 2) << bad.out;
   EXPECT_NE(bad.out.find("cannot write"), std::string::npos) << bad.out;
 }
+
+}  // namespace
