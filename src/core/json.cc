@@ -2,31 +2,28 @@
 
 #include <boost/json/error.hpp>
 #include <cmath>
-#include <vector>
 
 namespace lingxi {
 
-bool AllNumbersFinite(const boost::json::value& root) {
-  // Iterative: the depth is bounded by the parser's max_depth, but a stack of pointers is cheap.
-  std::vector<const boost::json::value*> todo{&root};
-  while (!todo.empty()) {
-    const boost::json::value* v = todo.back();
-    todo.pop_back();
-    switch (v->kind()) {
-      case boost::json::kind::double_:
-        if (!std::isfinite(v->get_double())) return false;
-        break;
-      case boost::json::kind::array:
-        for (const boost::json::value& e : v->get_array()) todo.push_back(&e);
-        break;
-      case boost::json::kind::object:
-        for (const auto& kv : v->get_object()) todo.push_back(&kv.value());
-        break;
-      default:
-        break;
-    }
+bool AllNumbersFinite(const boost::json::value& v) {
+  // Recursive: ParseJson's callers bound the nesting with the parser's max_depth (8 to 32), and
+  // this runs for every streamed model chunk and WebSocket frame, so no heap-allocated stack.
+  switch (v.kind()) {
+    case boost::json::kind::double_:
+      return std::isfinite(v.get_double());
+    case boost::json::kind::array:
+      for (const boost::json::value& e : v.get_array()) {
+        if (!AllNumbersFinite(e)) return false;
+      }
+      return true;
+    case boost::json::kind::object:
+      for (const auto& kv : v.get_object()) {
+        if (!AllNumbersFinite(kv.value())) return false;
+      }
+      return true;
+    default:
+      return true;
   }
-  return true;
 }
 
 boost::json::value ParseJson(std::string_view text, boost::system::error_code& ec,

@@ -17,7 +17,7 @@ namespace lingxi {
 boost::json::value ParseJson(std::string_view text, boost::system::error_code& ec,
                              const boost::json::parse_options& options = {});
 
-// True if every number in `v` (at any depth) is finite.
+// True if every number in `v` (at any depth) is finite. Recurses once per level of nesting.
 bool AllNumbersFinite(const boost::json::value& v);
 
 }  // namespace lingxi
