@@ -82,7 +82,16 @@ def choose_threshold(preds, rows, oos, tolerance):
     ok = [s for s in scored if s[1] >= best - tolerance]
     if ok[0][3]:
         return max(ok, key=lambda s: ((s[1] + s[2]) / 2, -s[0]))
-    return max(ok, key=lambda s: s[0])
+    choice = max(ok, key=lambda s: s[0])
+    # Small samples (nlu::ChooseOosThreshold): under tolerance * (n + 1) < 1 the threshold is the
+    # lowest correct confidence scaled down by that budget.
+    n_in = sum(1 for r in rows if r["label"] != oos)
+    budget = tolerance * (n_in + 1)
+    correct = [p for (label, p), r in zip(preds, rows) if r["label"] != oos and label == r["label"]]
+    if n_in and budget < 1 and correct and min(correct) * budget < choice[0]:
+        t = min(correct) * budget
+        return (t,) + metrics(preds, rows, oos, t)
+    return choice
 
 
 ARG_NAMES = ("lr", "dim", "ws", "epoch", "minCount", "minn", "maxn", "neg", "wordNgrams", "bucket",

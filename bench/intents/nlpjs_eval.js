@@ -114,6 +114,17 @@ function chooseThreshold(preds, oos, tolerance) {
     const cur = choice.nOos ? (choice.acc + choice.recall) / 2 : choice.t;
     if (choice.acc < best - tolerance || obj > cur) choice = s;
   }
+  // Small samples (nlu::ChooseOosThreshold): under tolerance * (n + 1) < 1 the threshold is the
+  // lowest correct confidence scaled down by that budget.
+  if (!choice.nOos) {
+    const inScope = preds.filter((p) => p.gold !== oos);
+    const budget = tolerance * (inScope.length + 1);
+    const correct = inScope.filter((p) => p.intent === p.gold).map((p) => p.score);
+    if (inScope.length && budget < 1 && correct.length) {
+      const t = Math.min(...correct) * budget;
+      if (t < choice.t) return { t, ...metrics(preds, oos, t) };
+    }
+  }
   return choice;
 }
 

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <set>
 #include <thread>
 
@@ -149,6 +150,25 @@ TEST(OosThreshold, WithoutOosExamplesPicksTheMostCautiousAllowed) {
   EXPECT_NEAR(c.in_scope_accuracy, 0.95, 1e-9);
   EXPECT_GT(c.threshold, 0.05f);
   EXPECT_LE(c.threshold, 0.06f);
+}
+
+TEST(OosThreshold, SmallSampleWithoutOosExamplesScalesTheThresholdDown) {
+  // 24 correct answers at 0.40..0.63 and one wrong at 0.30: the rule alone would reject everything
+  // under 0.40 - about 1 in 25 future in-scope queries, eight times a 0.5% tolerance. With
+  // 0.005 * 26 = 0.13 of a sample to spend, the threshold becomes 0.40 * 0.13.
+  std::vector<ScoredPrediction> s;
+  for (int i = 0; i < 24; ++i) s.push_back({false, true, false, 0.40f + i / 100.0f});
+  s.push_back({false, false, false, 0.30f});
+  ThresholdChoice c = ChooseOosThreshold(s, 0.005);
+  EXPECT_NEAR(c.threshold, 0.40f * 0.005f * 26, 1e-6);
+  EXPECT_NEAR(c.in_scope_accuracy, 24.0 / 25, 1e-9);
+  // From 199 examples on (0.005 * 200 = 1), an observed confidence can be the threshold again.
+  std::vector<ScoredPrediction> big;
+  for (int i = 0; i < 199; ++i) big.push_back({false, true, false, 0.40f + i / 1000.0f});
+  big.push_back({false, false, false, 0.30f});
+  ThresholdChoice b = ChooseOosThreshold(big, 0.005);
+  EXPECT_GT(b.threshold, 0.30f);
+  EXPECT_LE(b.threshold, std::nextafter(0.40f, 1.0f));  // rejects at most the lowest one
 }
 
 TEST(IntentModelHolder, ReloadWhilePredictingFromOtherThreads) {

@@ -72,6 +72,19 @@ TEST(TextFeaturesTest, CountsEveryFeatureOnceSortedAndUnique) {
   EXPECT_EQ(TotalCount(han), 4u /*unigrams*/ + 5u /*bigrams*/ + 2u /*trigrams*/);
 }
 
+TEST(TextFeaturesTest, LatinWordsInChineseTextKeepNoCharacterNGrams) {
+  TextFeatureOptions o;
+  o.stem_words = false;
+  // Alone, "cat" has 6 character n-grams + 1 unigram + 2 bigrams.
+  ASSERT_EQ(TotalCount(ExtractTextFeatures("cat", o)), 9u);
+  // Next to Chinese it is a name: its unigram and bigrams stay, its character n-grams go.
+  // "找 cat": unigrams 找, cat; bigrams <s>-找, 找-cat, cat-</s>.
+  FeatureCounts mixed = ExtractTextFeatures("找 cat", o);
+  EXPECT_EQ(TotalCount(mixed), 2u + 3u);
+  o.latin_chars_in_han_text = true;
+  EXPECT_EQ(TotalCount(ExtractTextFeatures("找 cat", o)), 2u + 3u + 6u);
+}
+
 TEST(SoftmaxModelTest, Bfloat16WeightsKeepTheDecisionsOfTraining) {
   // Three classes, each marked by its own feature plus a shared noisy one.
   std::vector<SparseVector> x;

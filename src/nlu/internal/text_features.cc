@@ -74,6 +74,8 @@ FeatureCounts ExtractTextFeatures(std::string_view normalized_text, const TextFe
   tokens.emplace_back("<s>");
   std::string buf;
   std::vector<size_t> st;
+  const bool han_text = std::any_of(words.begin(), words.end(), [](const std::string& w) { return StartsWithHan(w); });
+  const bool latin_chars = options.latin_char_max > 0 && (options.latin_chars_in_han_text || !han_text);
   for (const std::string& word : words) {
     const std::string_view w(word);
     if (StartsWithHan(w)) {
@@ -90,7 +92,7 @@ FeatureCounts ExtractTextFeatures(std::string_view normalized_text, const TextFe
       std::string stem = StemEnglish(w);
       if (stem != w) hashes.push_back(Hash(kStem, stem));
     }
-    if (options.latin_char_max > 0) {
+    if (latin_chars) {
       buf.clear();
       buf.push_back('<');
       buf.append(w.data(), w.size());

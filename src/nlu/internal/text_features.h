@@ -21,6 +21,10 @@ struct TextFeatureOptions {
   int latin_char_max = 5;
   bool han_trigrams = true;
   bool stem_words = true;  // also emit the light stem of each Latin word when it differs
+  // In a text with Han characters, Latin words are mostly names, titles and codes ("查找 Ghost World
+  // 的 时间表", "我的iPhone充不了电"): their character n-grams match other names by chance and drown
+  // the Chinese words that carry the intent, so they are left out (the words themselves stay).
+  bool latin_chars_in_han_text = false;
 };
 
 // A feature hash and its raw count in the text, sorted by hash, hashes unique.
