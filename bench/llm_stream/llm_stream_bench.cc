@@ -48,6 +48,46 @@ long RssKb() {
   return 0;
 }
 
+// One reading of /proc/stat's first line (all CPUs, in clock ticks) at a steady-clock time.
+struct CpuSample {
+  Clock::time_point at;
+  long long busy = 0, idle = 0, steal = 0;  // busy excludes steal; idle includes iowait
+};
+
+CpuSample ReadCpu() {
+  CpuSample s;
+  s.at = Clock::now();
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  long long v[10] = {0};
+  in >> cpu;
+  for (long long& x : v) in >> x;
+  // user nice system idle iowait irq softirq steal guest guest_nice (guest time is inside user)
+  s.busy = v[0] + v[1] + v[2] + v[5] + v[6];
+  s.idle = v[3] + v[4];
+  s.steal = v[7];
+  return s;
+}
+
+// Shares of the machine's time (all CPUs) that were idle and stolen by the hypervisor between the
+// samples around [from, to].
+struct CpuShares {
+  double idle = -1, steal = -1;
+};
+CpuShares SharesBetween(const std::vector<CpuSample>& samples, Clock::time_point from, Clock::time_point to) {
+  auto lo = std::upper_bound(samples.begin(), samples.end(), from,
+                             [](Clock::time_point t, const CpuSample& s) { return t < s.at; });
+  auto hi = std::lower_bound(samples.begin(), samples.end(), to,
+                             [](const CpuSample& s, Clock::time_point t) { return s.at < t; });
+  if (lo != samples.begin()) --lo;
+  if (hi == samples.end()) --hi;
+  if (lo >= hi) return {};
+  const double busy = hi->busy - lo->busy, idle = hi->idle - lo->idle, steal = hi->steal - lo->steal;
+  const double total = busy + idle + steal;
+  if (total <= 0) return {};
+  return {idle / total, steal / total};
+}
+
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return -1;
   std::sort(v.begin(), v.end());
@@ -190,10 +230,15 @@ int main(int argc, char** argv) {
   std::promise<void> all_done;
   std::atomic<long> rss_peak{rss_before};
   std::atomic<bool> sampling{true};
+  // The machine's CPU time every 20 ms (read after the run, when this thread has stopped): a slow
+  // answer can then be matched with how busy the machine was, and whether the hypervisor took time.
+  std::vector<CpuSample> cpu_samples;
+  cpu_samples.reserve(static_cast<size_t>(duration_s + 120) * 50);
   std::thread sampler([&] {
     while (sampling.load()) {
       long r = RssKb();
       if (r > rss_peak.load()) rss_peak.store(r);
+      cpu_samples.push_back(ReadCpu());
       std::this_thread::sleep_for(milliseconds(20));
     }
   });
@@ -276,6 +321,9 @@ int main(int argc, char** argv) {
   int completed = 0, errors = 0, cancelled = 0, measured = 0;
   std::vector<double> added, cancel_ms, delivery, to_mock, mock_late, submit_call, added_client;
   std::vector<double> client_submit, wire_to_mock, lingxi_own;
+  // Answers whose own added latency is over 5 ms (the target): the machine's idle and stolen time
+  // in the 100 ms before their first token, against the same for every measured answer.
+  std::vector<double> slow_idle, slow_steal, all_idle, all_steal;
   FILE* trace = trace_path.empty() ? nullptr : std::fopen(trace_path.c_str(), "w");
   if (!trace_path.empty() && trace == nullptr) std::perror(trace_path.c_str());
   // Times in the trace are from t_start; its steady-clock (CLOCK_MONOTONIC) value lines them up with
@@ -314,6 +362,15 @@ int main(int argc, char** argv) {
         client_submit.push_back(submit_ms);
         wire_to_mock.push_back(s.to_mock_ms - submit_ms);
         lingxi_own.push_back(submit_ms + s.delivery_ms);
+        const CpuShares around = SharesBetween(cpu_samples, s.first_token - milliseconds(100), s.first_token);
+        if (around.idle >= 0) {
+          all_idle.push_back(around.idle);
+          all_steal.push_back(around.steal);
+          if (submit_ms + s.delivery_ms > 5.0) {
+            slow_idle.push_back(around.idle);
+            slow_steal.push_back(around.steal);
+          }
+        }
         if (trace != nullptr) {
           std::fprintf(trace, "%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n",
                        std::chrono::duration<double, std::milli>(s.submitted - t_start).count(),
@@ -360,6 +417,18 @@ int main(int argc, char** argv) {
     getrusage(who, &u);
     return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
   };
-  std::printf("{\"cpu_s\": {\"client_process\": %.2f, \"mock_process\": %.2f}}\n", cpu(RUSAGE_SELF), cpu(RUSAGE_CHILDREN));
+  auto mean = [](const std::vector<double>& v) {
+    double sum = 0;
+    for (double x : v) sum += x;
+    return v.empty() ? -1.0 : sum / static_cast<double>(v.size());
+  };
+  const CpuShares run = cpu_samples.empty() ? CpuShares{}
+                                            : SharesBetween(cpu_samples, measured_from, cpu_samples.back().at);
+  std::printf("{\"cpu_s\": {\"client_process\": %.2f, \"mock_process\": %.2f},\n"
+              " \"machine\": {\"idle\": %.3f, \"steal\": %.4f, \"answers_over_5ms\": %zu,\n"
+              "  \"100ms_before_first_token\": {\"all\": {\"idle\": %.3f, \"steal\": %.4f}, "
+              "\"over_5ms\": {\"idle\": %.3f, \"steal\": %.4f}}}}\n",
+              cpu(RUSAGE_SELF), cpu(RUSAGE_CHILDREN), run.idle, run.steal, slow_idle.size(), mean(all_idle),
+              mean(all_steal), mean(slow_idle), mean(slow_steal));
   return errors == 0 ? 0 : 1;
 }

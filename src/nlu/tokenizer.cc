@@ -148,4 +148,10 @@ std::vector<std::string> SplitWords(std::string_view normalized_text) {
   return out;
 }
 
+std::vector<std::string_view> SplitWordViews(std::string_view normalized_text) {
+  std::vector<std::string_view> out;
+  ForEachRun(normalized_text, [&](const Run& run) { out.push_back(run.text); });
+  return out;
+}
+
 }  // namespace lingxi::nlu

