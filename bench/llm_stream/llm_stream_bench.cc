@@ -3,7 +3,7 @@
 // completed, errors, added first-token latency (client-observed first token minus the delay the
 // mock was scripted to wait), RSS growth per stream, and cancel-to-done latency.
 //   lingxi_llm_bench [--streams 1000] [--cancel 100] [--tps 50] [--tokens 150] [--ramp-ms 0] [--mock-threads 1]
-//                    [--duration-s 0] [--warm-s 8] [--pin] [--trace FILE]
+//                    [--duration-s 0] [--warm-s 8] [--pin] [--no-fd-reserve] [--trace FILE]
 // Two modes. One wave (default): `streams` answers start together (or spread over --ramp-ms), the
 // first `cancel` are cancelled mid-answer, and the run ends when all are done: a cold start, every
 // stream opens a new connection. Steady state (--duration-s D > 0): `streams` answers stay in flight
@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/process.h"
 #include "llm/chat_client.h"
 #include "support/mock_openai.h"
 
@@ -140,24 +141,26 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
       std::printf("lingxi_llm_bench [--streams 1000] [--cancel 100] [--tps 50] [--tokens 150] [--ramp-ms 0] "
-                  "[--mock-threads 1] [--duration-s 0] [--warm-s 8] [--pin] [--trace FILE]\n"
+                  "[--mock-threads 1] [--duration-s 0] [--warm-s 8] [--pin] [--no-fd-reserve] [--trace FILE]\n"
                   "Streams answers through llm::ChatClient from a mock OpenAI server (a forked child) with first\n"
                   "tokens after 1-3 s; prints first-token overhead, memory per stream and cancellation latency.\n"
                   "--duration-s D: steady state, `streams` answers kept in flight for D s (finished ones replaced at\n"
                   "once, no cancellations); first-token figures for the answers started after --warm-s.\n"
                   "--pin: the mock on CPU 0, the client on CPU 1.\n"
+                  "--no-fd-reserve: do not grow the descriptor tables at start (to see the stalls it avoids).\n"
                   "--trace FILE: a CSV row per measured answer (submit time and the parts of its first-token latency).\n");
       return 0;
     }
   }
-  bool pin = false;
+  bool pin = false, no_fd_reserve = false;
   std::string trace_path;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--pin") pin = true;
+    if (std::string(argv[i]) == "--no-fd-reserve") no_fd_reserve = true;
   }
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string f = argv[i];
-    if (f == "--pin") {
+    if (f == "--pin" || f == "--no-fd-reserve") {
       --i;  // a flag without a value
       continue;
     }
@@ -173,6 +176,9 @@ int main(int argc, char** argv) {
     if (f == "--trace") trace_path = argv[i + 1];
   }
   cancel = duration_s > 0 ? 0 : std::min(cancel, streams);
+  // As `lingxi serve` does at start (core/process.h), before any thread exists; the forked mock
+  // gets its own table, so it does the same.
+  if (!no_fd_reserve) (void)lingxi::PrepareFileDescriptors();
   int port_pipe[2], control_pipe[2];
   if (pipe(port_pipe) != 0 || pipe(control_pipe) != 0) return 1;
   auto pin_to = [](int cpu) {
@@ -183,6 +189,7 @@ int main(int argc, char** argv) {
   };
   pid_t child = fork();  // before any thread exists; threads inherit the affinity set below
   if (child == 0) {
+    if (!no_fd_reserve) (void)lingxi::PrepareFileDescriptors();
     if (pin) pin_to(0);
     close(port_pipe[0]);
     close(control_pipe[1]);

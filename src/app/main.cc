@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "core/crypto.h"
 #include "core/log.h"
+#include "core/process.h"
 #include "store/store.h"
 
 namespace {
@@ -40,6 +41,9 @@ Result<std::unique_ptr<store::Store>> OpenStore(const Config& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before any thread starts (see core/process.h): later growth of the descriptor table would
+  // stall whichever thread opens the 256th, 512th, ... socket for an RCU grace period.
+  auto fd_limits = PrepareFileDescriptors();
   CLI::App cli{"Lingxi (灵犀): AI-first customer service. Self-hosted, one binary.", "lingxi"};
   cli.require_subcommand(1);
   cli.fallthrough();  // global options may follow the subcommand: `lingxi serve --port 0`
@@ -106,6 +110,12 @@ int main(int argc, char** argv) {
   }
 
   if (*serve) {
+    if (fd_limits.ok()) {
+      LOG_INFO("file descriptors: limit {} (was {}, hard {}), table of {} reserved", fd_limits->soft,
+               fd_limits->soft_before, fd_limits->hard, fd_limits->table);
+    } else {
+      LOG_WARN("file descriptors: {}", fd_limits.status().ToString());
+    }
     config.demo = demo;
     app::ServeFlags flags;
     flags.demo_kb_dir = demo_kb.empty() ? DefaultDemoKbDir(argv[0]) : demo_kb;
