@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "core/process.h"
 #include "loadgen.h"
 
 namespace lingxi_loadgen {
@@ -295,6 +296,8 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, help ? stdout : stderr);
     return help ? 0 : 2;
   }
+  // Thousands of sockets: grow the descriptor table before they open, as lingxi does (core/process.h).
+  (void)lingxi::PrepareFileDescriptors();
   asio::io_context ioc(1);
   Generator g(ioc, o);
   g.Start();
