@@ -142,16 +142,15 @@ std::vector<std::string> Tokenize(std::string_view normalized_text) {
   return out;
 }
 
-std::vector<std::string> SplitWords(std::string_view normalized_text) {
-  std::vector<std::string> out;
-  ForEachRun(normalized_text, [&](const Run& run) { out.emplace_back(run.text); });
-  return out;
-}
-
 std::vector<std::string_view> SplitWordViews(std::string_view normalized_text) {
   std::vector<std::string_view> out;
   ForEachRun(normalized_text, [&](const Run& run) { out.push_back(run.text); });
   return out;
+}
+
+std::vector<std::string> SplitWords(std::string_view normalized_text) {
+  const std::vector<std::string_view> views = SplitWordViews(normalized_text);
+  return std::vector<std::string>(views.begin(), views.end());
 }
 
 }  // namespace lingxi::nlu

@@ -46,7 +46,7 @@ size_t TotalCount(const FeatureCounts& fc) {
   return static_cast<size_t>(total);
 }
 
-TEST(TextFeaturesTest, CountsEveryFeatureOnceSortedAndUnique) {
+TEST(TextFeaturesTest, CountsEveryFeatureOnce) {
   TextFeatureOptions o;
   o.stem_words = false;
   // "cat": "<cat>" has 5 characters, so 3 + 2 + 1 character n-grams of lengths 3..5; one unigram;

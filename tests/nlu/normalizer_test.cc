@@ -102,8 +102,6 @@ TEST(Normalizer, IsIdempotentForPhrasesOpenCcConvertsInSteps) {
   }
 }
 
-// Found by fuzz/text_pipeline_fuzzer: OpenCC stops at a NUL, so Chinese text lost everything after
-// one (ASCII text, which skips OpenCC, kept it as a space).
 TEST(Normalizer, AsciiFastPathAgreesWithTheUnicodePath) {
   // Pure ASCII takes a shortcut; a leading "é" sends the same text through ICU and OpenCC. Every
   // ASCII byte appears, controls, DEL and NUL included.
@@ -127,6 +125,8 @@ TEST(Normalizer, AsciiFastPathAgreesWithTheUnicodePath) {
   EXPECT_EQ(n->Normalize("  Where IS my\tORDER?\r\n"), "where is my order?");
 }
 
+// Found by fuzz/text_pipeline_fuzzer: OpenCC stops at a NUL, so Chinese text lost everything after
+// one (ASCII text, which skips OpenCC, kept it as a space).
 TEST(Normalizer, KeepsTextAfterANulByte) {
   auto normalizer = testing::SharedNormalizer();
   ASSERT_NE(normalizer, nullptr);

@@ -29,10 +29,6 @@ uint16_t ToBfloat16(float f) {
   return static_cast<uint16_t>(bits >> 16);
 }
 
-}  // namespace
-
-namespace {
-
 // out[c] += v * row[c] over the rows of `x`'s features. Widening bfloat16 is a shift, and the
 // compiler vectorises the inner loop. On x86-64 with GCC it is compiled twice, for AVX2 (8 floats
 // per instruction) and for the baseline (SSE2, 4), and the loader picks one for the CPU it runs on

@@ -65,7 +65,7 @@ bool StartsWithHan(std::string_view word) {
 // Counts equal hashes with an open-addressing table instead of sorting them: a text's hashes are
 // random 64-bit values, and sorting ~200 of them took as long as computing them (perf, BANKING77
 // texts). The table is per thread and only the slots a text used are reset afterwards, so a call
-// neither allocates nor clears it. Features come out in the order of their first occurrence.
+// neither allocates the table nor clears all of it. Features come out in the order of their first occurrence.
 FeatureCounts CountHashes(const std::vector<uint64_t>& hashes) {
   struct Slot {
     uint64_t hash = 0;
